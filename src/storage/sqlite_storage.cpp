@@ -1,0 +1,1131 @@
+#include "storage/sqlite_storage.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/assert.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "storage/migrations.hpp"
+
+namespace boucle::storage {
+
+using core::ErrorCode;
+
+namespace {
+
+// A connection with a cache of prepared statements keyed by the SQL literal's address.
+class Connection {
+ public:
+  Connection(const std::string& path, const SqliteOptions& options)
+      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+            options.busy_timeout_ms) {
+    db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec(options.durability == Durability::full ? "PRAGMA synchronous = FULL"
+                                                    : "PRAGMA synchronous = NORMAL");
+    db_.exec("PRAGMA temp_store = MEMORY");
+    db_.exec("PRAGMA cache_size = -16000");
+  }
+
+  SQLite::Database& db() { return db_; }
+
+  SQLite::Statement& stmt(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    }
+    return *it->second;
+  }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+// Borrows a cached statement and leaves it reset, so no statement outlives its use.
+class Query {
+ public:
+  Query(Connection& c, const char* sql) : q_(c.stmt(sql)) {
+    q_.reset();
+    q_.clearBindings();
+  }
+  ~Query() {
+    try {
+      q_.reset();
+    } catch (...) {
+    }
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bind(int i, std::int64_t v) { return q_.bind(i, static_cast<int64_t>(v)), *this; }
+  Query& bind(int i, int v) { return q_.bind(i, v), *this; }
+  Query& bind(int i, bool v) { return q_.bind(i, v ? 1 : 0), *this; }
+  Query& bind(int i, double v) { return q_.bind(i, v), *this; }
+  Query& bind(int i, std::string_view v) { return q_.bind(i, std::string(v)), *this; }
+  Query& bind(int i, const std::string& v) { return q_.bind(i, v), *this; }
+  Query& bind(int i, const char* v) { return q_.bind(i, std::string(v)), *this; }
+  Query& bind_null(int i) { return q_.bind(i), *this; }
+  template <typename T>
+  Query& bind(int i, const std::optional<T>& v) {
+    return v ? bind(i, *v) : bind_null(i);
+  }
+
+  bool step() { return q_.executeStep(); }
+  int exec() { return q_.exec(); }
+
+  std::int64_t i64(int c) { return q_.getColumn(c).getInt64(); }
+  int i32(int c) { return q_.getColumn(c).getInt(); }
+  bool boolean(int c) { return q_.getColumn(c).getInt() != 0; }
+  double f64(int c) { return q_.getColumn(c).getDouble(); }
+  std::string str(int c) { return q_.getColumn(c).getString(); }
+  bool null(int c) { return q_.getColumn(c).isNull(); }
+  std::optional<std::int64_t> opt_i64(int c) {
+    return null(c) ? std::nullopt : std::optional<std::int64_t>(i64(c));
+  }
+  std::optional<double> opt_f64(int c) {
+    return null(c) ? std::nullopt : std::optional<double>(f64(c));
+  }
+  std::optional<std::string> opt_str(int c) {
+    return null(c) ? std::nullopt : std::optional<std::string>(str(c));
+  }
+
+ private:
+  SQLite::Statement& q_;
+};
+
+core::WeeklyHours hours_from_text(const std::string& text) {
+  std::vector<core::FieldError> errors;
+  const boost::json::value parsed = boost::json::parse(text);
+  auto hours = core::weekly_hours_from_json(parsed, "hours", errors);
+  BOUCLE_ASSERT(hours.has_value(), "stored hours were validated before being written");
+  return hours.value_or(core::WeeklyHours{});
+}
+
+std::string hours_to_text(const core::WeeklyHours& h) {
+  return boost::json::serialize(core::weekly_hours_to_json(h));
+}
+
+std::vector<std::string> tags_from_text(const std::string& text) {
+  std::vector<std::string> out;
+  const boost::json::value parsed = boost::json::parse(text);
+  for (const auto& v : parsed.as_array()) {
+    out.emplace_back(v.as_string());
+  }
+  return out;
+}
+
+// Reads the RecordMeta columns "version, seq, deleted, created_at, updated_at" from `first`.
+core::RecordMeta meta_at(Query& q, core::Id id, int first) {
+  return core::RecordMeta{id, q.i64(first), q.i64(first + 1), q.boolean(first + 2),
+                          q.i64(first + 3), q.i64(first + 4)};
+}
+
+std::optional<core::GeoPoint> point(Query& q, int lat_col) {
+  if (q.null(lat_col) || q.null(lat_col + 1)) return std::nullopt;
+  return core::GeoPoint{q.f64(lat_col), q.f64(lat_col + 1)};
+}
+
+template <typename T, typename Read>
+PageResult<T> page_of(Query& q, const Page& page, Read read_row) {
+  PageResult<T> out;
+  while (q.step()) {
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      out.next_after = out.items.back().meta.id;
+      break;
+    }
+    out.items.push_back(read_row(q));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> scope_rep(const Scope& s) { return s.rep_id; }
+
+constexpr const char* USER_COLS =
+    "id, email, name, role, password_hash, home_lat, home_lon, working_hours, lunch_start, "
+    "lunch_end, lunch_minutes, overnight_allowed, max_daily_driving, active, version, seq, "
+    "deleted, created_at, updated_at";
+
+core::User read_user(Query& q) {
+  core::User u;
+  u.email = q.str(1);
+  u.name = q.str(2);
+  u.role = core::parse_role(q.str(3)).value_or(core::Role::rep);
+  u.password_hash = q.str(4);
+  u.home = point(q, 5);
+  u.working_hours = hours_from_text(q.str(7));
+  u.lunch_start = q.i32(8);
+  u.lunch_end = q.i32(9);
+  u.lunch_minutes = q.i32(10);
+  u.overnight_allowed = q.boolean(11);
+  u.max_daily_driving = q.i32(12);
+  u.active = q.boolean(13);
+  u.meta = meta_at(q, q.i64(0), 14);
+  return u;
+}
+
+core::Store read_store(Query& q) {
+  core::Store s;
+  s.code = q.str(1);
+  s.name = q.str(2);
+  s.banner = q.str(3);
+  s.channel = core::parse_channel(q.str(4)).value_or(core::Channel::other);
+  s.address = q.str(5);
+  s.postcode = q.str(6);
+  s.city = q.str(7);
+  s.location = {q.f64(8), q.f64(9)};
+  s.timezone = q.str(10);
+  s.opening_hours = hours_from_text(q.str(11));
+  s.potential = q.f64(12);
+  s.size_sqm = q.i32(13);
+  s.assigned_rep_id = q.opt_i64(14);
+  s.visit_frequency_days = q.i32(15);
+  s.tags = tags_from_text(q.str(16));
+  s.meta = meta_at(q, q.i64(0), 17);
+  return s;
+}
+
+core::Product read_product(Query& q) {
+  core::Product p;
+  p.sku = q.str(1);
+  p.ean = q.str(2);
+  p.name = q.str(3);
+  p.brand = q.str(4);
+  p.range = q.str(5);
+  p.price = q.i64(6);
+  p.launched_on = q.opt_str(7);
+  p.active = q.boolean(8);
+  p.meta = meta_at(q, q.i64(0), 9);
+  return p;
+}
+
+core::AssortmentRule read_rule(Query& q) {
+  core::AssortmentRule r;
+  r.channel = core::parse_channel(q.str(1)).value_or(core::Channel::other);
+  r.product_id = q.i64(2);
+  r.meta = meta_at(q, q.i64(0), 3);
+  return r;
+}
+
+core::Visit read_visit(Query& q) {
+  core::Visit v;
+  v.client_id = q.opt_str(1);
+  v.store_id = q.i64(2);
+  v.rep_id = q.i64(3);
+  v.type = core::parse_visit_type(q.str(4)).value_or(core::VisitType::quick);
+  v.status = core::parse_visit_status(q.str(5)).value_or(core::VisitStatus::planned);
+  v.planned_at = q.opt_i64(6);
+  v.checkin_at = q.opt_i64(7);
+  v.checkin_position = point(q, 8);
+  v.checkin_distance = q.opt_f64(10);
+  v.checkin_far = q.boolean(11);
+  v.checkin_reason = q.str(12);
+  v.checkout_at = q.opt_i64(13);
+  v.checkout_position = point(q, 14);
+  v.report = q.str(16);
+  v.next_steps = q.str(17);
+  v.meta = meta_at(q, q.i64(0), 18);
+  return v;
+}
+
+core::Audit read_audit(Query& q) {
+  core::Audit a;
+  a.client_id = q.opt_str(1);
+  a.visit_id = q.i64(2);
+  a.store_id = q.i64(3);
+  a.rep_id = q.i64(4);
+  a.product_id = q.i64(5);
+  a.present = q.boolean(6);
+  a.facings = q.i32(7);
+  a.shelf_price = q.opt_i64(8);
+  a.out_of_stock = q.boolean(9);
+  a.promo = q.boolean(10);
+  a.meta = meta_at(q, q.i64(0), 11);
+  return a;
+}
+
+core::Order read_order(Query& q) {
+  core::Order o;
+  o.client_id = q.opt_str(1);
+  o.visit_id = q.opt_i64(2);
+  o.store_id = q.i64(3);
+  o.rep_id = q.i64(4);
+  o.status = core::parse_order_status(q.str(5)).value_or(core::OrderStatus::draft);
+  o.meta = meta_at(q, q.i64(0), 7);
+  return o;
+}
+
+core::SalesFact read_sales(Query& q) {
+  return core::SalesFact{q.i64(0), q.i64(1), q.i64(2), q.str(3), q.i64(4), q.i64(5), q.i64(6)};
+}
+
+core::Attachment read_attachment(Query& q) {
+  core::Attachment a;
+  a.sha256 = q.str(1);
+  a.content_type = q.str(2);
+  a.size_bytes = q.i64(3);
+  a.store_id = q.i64(4);
+  a.visit_id = q.opt_i64(5);
+  a.rep_id = q.i64(6);
+  a.filename = q.str(7);
+  a.meta = meta_at(q, q.i64(0), 8);
+  return a;
+}
+
+#define META_COLS "version, seq, deleted, created_at, updated_at"
+#define IN_TERRITORY "(?9 IS NULL OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?9))"
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(Connection& c) : c_(c) {}
+
+  Seq last_seq() override {
+    Query q(c_, "SELECT value FROM seq_counter WHERE id = 1");
+    q.step();
+    return q.i64(0);
+  }
+
+  // Users ------------------------------------------------------------------------------------
+  std::optional<core::User> user(Id id) override {
+    Query q(c_,
+            "SELECT id, email, name, role, password_hash, home_lat, home_lon, working_hours, "
+            "lunch_start, lunch_end, lunch_minutes, overnight_allowed, max_daily_driving, active, "
+            META_COLS " FROM users WHERE id = ?1 AND deleted = 0");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_user(q);
+  }
+
+  std::optional<core::User> user_by_email(std::string_view email) override {
+    Query q(c_,
+            "SELECT id, email, name, role, password_hash, home_lat, home_lon, working_hours, "
+            "lunch_start, lunch_end, lunch_minutes, overnight_allowed, max_daily_driving, active, "
+            META_COLS " FROM users WHERE email = ?1");
+    q.bind(1, email);
+    if (!q.step()) return std::nullopt;
+    return read_user(q);
+  }
+
+  PageResult<core::User> users(const Page& page) override {
+    Query q(c_,
+            "SELECT id, email, name, role, password_hash, home_lat, home_lon, working_hours, "
+            "lunch_start, lunch_end, lunch_minutes, overnight_allowed, max_daily_driving, active, "
+            META_COLS " FROM users WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2");
+    q.bind(1, page.after).bind(2, page.limit + 1);
+    return page_of<core::User>(q, page, read_user);
+  }
+
+  void insert_user(core::User& u) override {
+    stamp_new(u.meta);
+    Query q(c_,
+            "INSERT INTO users (email, name, role, password_hash, home_lat, home_lon, "
+            "working_hours, lunch_start, lunch_end, lunch_minutes, overnight_allowed, "
+            "max_daily_driving, active, " META_COLS
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, "
+            "?16)");
+    bind_user(q, u);
+    q.exec();
+    u.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_user(core::User& u) override {
+    stamp_update(u.meta);
+    Query q(c_,
+            "UPDATE users SET email = ?1, name = ?2, role = ?3, password_hash = ?4, home_lat = ?5, "
+            "home_lon = ?6, working_hours = ?7, lunch_start = ?8, lunch_end = ?9, "
+            "lunch_minutes = ?10, overnight_allowed = ?11, max_daily_driving = ?12, active = ?13, "
+            "version = ?14, seq = ?15, updated_at = ?16 WHERE id = ?17 AND deleted = 0");
+    bind_user(q, u);
+    q.bind(17, u.meta.id);
+    expect_one(q.exec());
+  }
+
+  // Stores -----------------------------------------------------------------------------------
+  std::optional<core::Store> store(Id id, const Scope& scope) override {
+    Query q(c_,
+            "SELECT id, code, name, banner, channel, address, postcode, city, lat, lon, timezone, "
+            "opening_hours, potential, size_sqm, assigned_rep_id, visit_frequency_days, tags, "
+            META_COLS
+            " FROM stores WHERE id = ?1 AND deleted = 0 AND (?2 IS NULL OR assigned_rep_id = ?2)");
+    q.bind(1, id).bind(2, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_store(q);
+  }
+
+  std::optional<core::Store> store_by_code(std::string_view code) override {
+    Query q(c_,
+            "SELECT id, code, name, banner, channel, address, postcode, city, lat, lon, timezone, "
+            "opening_hours, potential, size_sqm, assigned_rep_id, visit_frequency_days, tags, "
+            META_COLS " FROM stores WHERE code = ?1");
+    q.bind(1, code);
+    if (!q.step()) return std::nullopt;
+    return read_store(q);
+  }
+
+  PageResult<core::Store> stores(const StoreFilter& f, const Scope& scope,
+                                 const Page& page) override {
+    Query q(c_,
+            "SELECT id, code, name, banner, channel, address, postcode, city, lat, lon, timezone, "
+            "opening_hours, potential, size_sqm, assigned_rep_id, visit_frequency_days, tags, "
+            META_COLS
+            " FROM stores WHERE id > ?1 AND deleted = 0 AND (?2 IS NULL OR assigned_rep_id = ?2) "
+            "AND (?3 IS NULL OR assigned_rep_id = ?3) AND (?4 IS NULL OR channel = ?4) "
+            "ORDER BY id LIMIT ?5");
+    q.bind(1, page.after).bind(2, scope_rep(scope)).bind(3, f.assigned_rep_id);
+    if (f.channel) {
+      q.bind(4, core::to_string(*f.channel));
+    } else {
+      q.bind_null(4);
+    }
+    q.bind(5, page.limit + 1);
+    return page_of<core::Store>(q, page, read_store);
+  }
+
+  void insert_store(core::Store& s) override {
+    stamp_new(s.meta);
+    Query q(c_,
+            "INSERT INTO stores (code, name, banner, channel, address, postcode, city, lat, lon, "
+            "timezone, opening_hours, potential, size_sqm, assigned_rep_id, visit_frequency_days, "
+            "tags, " META_COLS
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+            "?17, ?18, 0, ?19, ?19)");
+    bind_store(q, s);
+    q.exec();
+    s.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_store(core::Store& s) override {
+    // A tombstoned store may be revived by an update (an import of its code again).
+    stamp_update(s.meta);
+    Query q(c_,
+            "UPDATE stores SET code = ?1, name = ?2, banner = ?3, channel = ?4, address = ?5, "
+            "postcode = ?6, city = ?7, lat = ?8, lon = ?9, timezone = ?10, opening_hours = ?11, "
+            "potential = ?12, size_sqm = ?13, assigned_rep_id = ?14, visit_frequency_days = ?15, "
+            "tags = ?16, version = ?17, seq = ?18, updated_at = ?19, deleted = 0 WHERE id = ?20");
+    bind_store(q, s);
+    q.bind(20, s.meta.id);
+    expect_one(q.exec());
+    s.meta.deleted = false;
+  }
+
+  // Products ---------------------------------------------------------------------------------
+  std::optional<core::Product> product(Id id) override {
+    Query q(c_, "SELECT id, sku, ean, name, brand, range, price, launched_on, active, " META_COLS
+                " FROM products WHERE id = ?1 AND deleted = 0");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_product(q);
+  }
+
+  std::optional<core::Product> product_by_sku(std::string_view sku) override {
+    Query q(c_, "SELECT id, sku, ean, name, brand, range, price, launched_on, active, " META_COLS
+                " FROM products WHERE sku = ?1");
+    q.bind(1, sku);
+    if (!q.step()) return std::nullopt;
+    return read_product(q);
+  }
+
+  PageResult<core::Product> products(const Page& page) override {
+    Query q(c_, "SELECT id, sku, ean, name, brand, range, price, launched_on, active, " META_COLS
+                " FROM products WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2");
+    q.bind(1, page.after).bind(2, page.limit + 1);
+    return page_of<core::Product>(q, page, read_product);
+  }
+
+  void insert_product(core::Product& p) override {
+    stamp_new(p.meta);
+    Query q(c_, "INSERT INTO products (sku, ean, name, brand, range, price, launched_on, active, "
+                META_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)");
+    bind_product(q, p);
+    q.exec();
+    p.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_product(core::Product& p) override {
+    stamp_update(p.meta);
+    Query q(c_,
+            "UPDATE products SET sku = ?1, ean = ?2, name = ?3, brand = ?4, range = ?5, "
+            "price = ?6, launched_on = ?7, active = ?8, version = ?9, seq = ?10, "
+            "updated_at = ?11, deleted = 0 WHERE id = ?12");
+    bind_product(q, p);
+    q.bind(12, p.meta.id);
+    expect_one(q.exec());
+    p.meta.deleted = false;
+  }
+
+  // Assortment rules -------------------------------------------------------------------------
+  std::optional<core::AssortmentRule> assortment_rule(Id id) override {
+    Query q(c_, "SELECT id, channel, product_id, " META_COLS
+                " FROM assortment_rules WHERE id = ?1 AND deleted = 0");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_rule(q);
+  }
+
+  PageResult<core::AssortmentRule> assortment_rules(std::optional<core::Channel> channel,
+                                                    const Page& page) override {
+    Query q(c_, "SELECT id, channel, product_id, " META_COLS
+                " FROM assortment_rules WHERE id > ?1 AND deleted = 0 "
+                "AND (?2 IS NULL OR channel = ?2) ORDER BY id LIMIT ?3");
+    q.bind(1, page.after);
+    if (channel) {
+      q.bind(2, core::to_string(*channel));
+    } else {
+      q.bind_null(2);
+    }
+    q.bind(3, page.limit + 1);
+    return page_of<core::AssortmentRule>(q, page, read_rule);
+  }
+
+  void insert_assortment_rule(core::AssortmentRule& r) override {
+    stamp_new(r.meta);
+    // (channel, product) is unique: re-adding a deleted rule revives its row.
+    Query q(c_,
+            "INSERT INTO assortment_rules (channel, product_id, " META_COLS
+            ") VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5) ON CONFLICT (channel, product_id) DO UPDATE "
+            "SET deleted = 0, version = version + 1, seq = excluded.seq, "
+            "updated_at = excluded.updated_at RETURNING id, version");
+    q.bind(1, core::to_string(r.channel)).bind(2, r.product_id).bind(3, r.meta.version);
+    q.bind(4, r.meta.seq).bind(5, r.meta.updated_at);
+    q.step();
+    r.meta.id = q.i64(0);
+    r.meta.version = q.i64(1);
+  }
+
+  // Visits -----------------------------------------------------------------------------------
+  std::optional<core::Visit> visit(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, client_id, store_id, rep_id, type, status, planned_at, checkin_at, "
+                "checkin_lat, checkin_lon, checkin_distance_m, checkin_far, checkin_reason, "
+                "checkout_at, checkout_lat, checkout_lon, report, next_steps, " META_COLS
+                " FROM visits WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_visit(q);
+  }
+
+  std::optional<core::Visit> visit_by_client_id(std::string_view client_id) override {
+    Query q(c_, "SELECT id, client_id, store_id, rep_id, type, status, planned_at, checkin_at, "
+                "checkin_lat, checkin_lon, checkin_distance_m, checkin_far, checkin_reason, "
+                "checkout_at, checkout_lat, checkout_lon, report, next_steps, " META_COLS
+                " FROM visits WHERE client_id = ?1");
+    q.bind(1, client_id);
+    if (!q.step()) return std::nullopt;
+    return read_visit(q);
+  }
+
+  PageResult<core::Visit> visits(const VisitFilter& f, const Scope& scope,
+                                 const Page& page) override {
+    Query q(c_, "SELECT id, client_id, store_id, rep_id, type, status, planned_at, checkin_at, "
+                "checkin_lat, checkin_lon, checkin_distance_m, checkin_far, checkin_reason, "
+                "checkout_at, checkout_lat, checkout_lon, report, next_steps, " META_COLS
+                " FROM visits WHERE id > ?1 AND deleted = 0 AND (?2 IS NULL OR store_id = ?2) "
+                "AND (?3 IS NULL OR rep_id = ?3) AND (?4 IS NULL OR status = ?4) AND " IN_TERRITORY
+                " ORDER BY id LIMIT ?5");
+    q.bind(1, page.after).bind(2, f.store_id).bind(3, f.rep_id).bind(9, scope_rep(scope));
+    if (f.status) {
+      q.bind(4, core::to_string(*f.status));
+    } else {
+      q.bind_null(4);
+    }
+    q.bind(5, page.limit + 1);
+    return page_of<core::Visit>(q, page, read_visit);
+  }
+
+  void insert_visit(core::Visit& v) override {
+    stamp_new(v.meta);
+    Query q(c_, "INSERT INTO visits (client_id, store_id, rep_id, type, status, planned_at, "
+                "checkin_at, checkin_lat, checkin_lon, checkin_distance_m, checkin_far, "
+                "checkin_reason, checkout_at, checkout_lat, checkout_lon, report, next_steps, "
+                META_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                "?15, ?16, ?17, ?18, ?19, 0, ?20, ?20)");
+    bind_visit(q, v);
+    q.exec();
+    v.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_visit(core::Visit& v) override {
+    stamp_update(v.meta);
+    Query q(c_, "UPDATE visits SET client_id = ?1, store_id = ?2, rep_id = ?3, type = ?4, "
+                "status = ?5, planned_at = ?6, checkin_at = ?7, checkin_lat = ?8, "
+                "checkin_lon = ?9, checkin_distance_m = ?10, checkin_far = ?11, "
+                "checkin_reason = ?12, checkout_at = ?13, checkout_lat = ?14, checkout_lon = ?15, "
+                "report = ?16, next_steps = ?17, version = ?18, seq = ?19, updated_at = ?20 "
+                "WHERE id = ?21 AND deleted = 0");
+    bind_visit(q, v);
+    q.bind(21, v.meta.id);
+    expect_one(q.exec());
+  }
+
+  // Audits -----------------------------------------------------------------------------------
+  std::optional<core::Audit> audit(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, product_id, present, facings, "
+                "shelf_price, out_of_stock, promo, " META_COLS
+                " FROM audits WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_audit(q);
+  }
+
+  std::optional<core::Audit> audit_by_client_id(std::string_view client_id) override {
+    Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, product_id, present, facings, "
+                "shelf_price, out_of_stock, promo, " META_COLS
+                " FROM audits WHERE client_id = ?1");
+    q.bind(1, client_id);
+    if (!q.step()) return std::nullopt;
+    return read_audit(q);
+  }
+
+  std::optional<core::Audit> audit_of(Id visit_id, Id product_id) override {
+    Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, product_id, present, facings, "
+                "shelf_price, out_of_stock, promo, " META_COLS
+                " FROM audits WHERE visit_id = ?1 AND product_id = ?2");
+    q.bind(1, visit_id).bind(2, product_id);
+    if (!q.step()) return std::nullopt;
+    return read_audit(q);
+  }
+
+  PageResult<core::Audit> audits(const AuditFilter& f, const Scope& scope,
+                                 const Page& page) override {
+    Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, product_id, present, facings, "
+                "shelf_price, out_of_stock, promo, " META_COLS
+                " FROM audits WHERE id > ?1 AND deleted = 0 AND (?2 IS NULL OR visit_id = ?2) "
+                "AND (?3 IS NULL OR store_id = ?3) AND " IN_TERRITORY " ORDER BY id LIMIT ?4");
+    q.bind(1, page.after).bind(2, f.visit_id).bind(3, f.store_id).bind(9, scope_rep(scope));
+    q.bind(4, page.limit + 1);
+    return page_of<core::Audit>(q, page, read_audit);
+  }
+
+  void insert_audit(core::Audit& a) override {
+    stamp_new(a.meta);
+    Query q(c_, "INSERT INTO audits (client_id, visit_id, store_id, rep_id, product_id, present, "
+                "facings, shelf_price, out_of_stock, promo, " META_COLS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, ?13)");
+    bind_audit(q, a);
+    q.exec();
+    a.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_audit(core::Audit& a) override {
+    stamp_update(a.meta);
+    Query q(c_, "UPDATE audits SET client_id = ?1, visit_id = ?2, store_id = ?3, rep_id = ?4, "
+                "product_id = ?5, present = ?6, facings = ?7, shelf_price = ?8, "
+                "out_of_stock = ?9, promo = ?10, version = ?11, seq = ?12, updated_at = ?13, "
+                "deleted = 0 WHERE id = ?14");
+    bind_audit(q, a);
+    q.bind(14, a.meta.id);
+    expect_one(q.exec());
+    a.meta.deleted = false;
+  }
+
+  // Orders -----------------------------------------------------------------------------------
+  std::optional<core::Order> order(Id id, const Scope& scope) override {
+    std::optional<core::Order> o;
+    {
+      Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, status, total, " META_COLS
+                  " FROM orders WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+      q.bind(1, id).bind(9, scope_rep(scope));
+      if (!q.step()) return std::nullopt;
+      o = read_order(q);
+    }
+    load_lines(*o);
+    return o;
+  }
+
+  std::optional<core::Order> order_by_client_id(std::string_view client_id) override {
+    std::optional<core::Order> o;
+    {
+      Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, status, total, " META_COLS
+                  " FROM orders WHERE client_id = ?1");
+      q.bind(1, client_id);
+      if (!q.step()) return std::nullopt;
+      o = read_order(q);
+    }
+    load_lines(*o);
+    return o;
+  }
+
+  PageResult<core::Order> orders(const OrderFilter& f, const Scope& scope,
+                                 const Page& page) override {
+    PageResult<core::Order> out;
+    {
+      Query q(c_, "SELECT id, client_id, visit_id, store_id, rep_id, status, total, " META_COLS
+                  " FROM orders WHERE id > ?1 AND deleted = 0 AND (?2 IS NULL OR visit_id = ?2) "
+                  "AND (?3 IS NULL OR store_id = ?3) AND " IN_TERRITORY " ORDER BY id LIMIT ?4");
+      q.bind(1, page.after).bind(2, f.visit_id).bind(3, f.store_id).bind(9, scope_rep(scope));
+      q.bind(4, page.limit + 1);
+      out = page_of<core::Order>(q, page, read_order);
+    }
+    for (auto& o : out.items) load_lines(o);
+    return out;
+  }
+
+  void insert_order(core::Order& o) override {
+    stamp_new(o.meta);
+    {
+      Query q(c_, "INSERT INTO orders (client_id, visit_id, store_id, rep_id, status, total, "
+                  META_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?9)");
+      bind_order(q, o);
+      q.exec();
+    }
+    o.meta.id = c_.db().getLastInsertRowid();
+    save_lines(o);
+  }
+
+  void update_order(core::Order& o) override {
+    stamp_update(o.meta);
+    {
+      Query q(c_, "UPDATE orders SET client_id = ?1, visit_id = ?2, store_id = ?3, rep_id = ?4, "
+                  "status = ?5, total = ?6, version = ?7, seq = ?8, updated_at = ?9 "
+                  "WHERE id = ?10 AND deleted = 0");
+      bind_order(q, o);
+      q.bind(10, o.meta.id);
+      expect_one(q.exec());
+    }
+    {
+      Query del(c_, "DELETE FROM order_lines WHERE order_id = ?1");
+      del.bind(1, o.meta.id).exec();
+    }
+    save_lines(o);
+  }
+
+  // Sales ------------------------------------------------------------------------------------
+  void put_sales(core::SalesFact& f) override {
+    f.seq = next_seq();
+    Query q(c_, "INSERT INTO sales (store_id, product_id, week, units, revenue, seq) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (store_id, product_id, week) "
+                "DO UPDATE SET units = excluded.units, revenue = excluded.revenue, "
+                "seq = excluded.seq RETURNING id");
+    q.bind(1, f.store_id).bind(2, f.product_id).bind(3, f.week).bind(4, f.units);
+    q.bind(5, f.revenue).bind(6, f.seq);
+    q.step();
+    f.id = q.i64(0);
+  }
+
+  PageResult<core::SalesFact> sales(const SalesFilter& f, const Scope& scope,
+                                    const Page& page) override {
+    Query q(c_, "SELECT id, store_id, product_id, week, units, revenue, seq FROM sales "
+                "WHERE id > ?1 AND (?2 IS NULL OR store_id = ?2) AND (?3 IS NULL OR "
+                "product_id = ?3) AND " IN_TERRITORY " ORDER BY id LIMIT ?4");
+    q.bind(1, page.after).bind(2, f.store_id).bind(3, f.product_id).bind(9, scope_rep(scope));
+    q.bind(4, page.limit + 1);
+    PageResult<core::SalesFact> out;
+    while (q.step()) {
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      out.items.push_back(read_sales(q));
+    }
+    return out;
+  }
+
+  std::optional<core::SalesFact> sales_fact(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, store_id, product_id, week, units, revenue, seq FROM sales "
+                "WHERE id = ?1 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_sales(q);
+  }
+
+  // Attachments ------------------------------------------------------------------------------
+  std::optional<core::Attachment> attachment(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, sha256, content_type, size_bytes, store_id, visit_id, rep_id, "
+                "filename, " META_COLS
+                " FROM attachments WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_attachment(q);
+  }
+
+  void insert_attachment(core::Attachment& a) override {
+    stamp_new(a.meta);
+    Query q(c_, "INSERT INTO attachments (sha256, content_type, size_bytes, store_id, visit_id, "
+                "rep_id, filename, " META_COLS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)");
+    q.bind(1, a.sha256).bind(2, a.content_type).bind(3, a.size_bytes).bind(4, a.store_id);
+    q.bind(5, a.visit_id).bind(6, a.rep_id).bind(7, a.filename).bind(8, a.meta.version);
+    q.bind(9, a.meta.seq).bind(10, a.meta.created_at);
+    q.exec();
+    a.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  // Tombstones and changes -------------------------------------------------------------------
+  bool remove(EntityKind kind, Id id) override {
+    const char* sql = nullptr;
+    switch (kind) {
+      case EntityKind::user:
+        sql = "UPDATE users SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::store:
+        sql = "UPDATE stores SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::product:
+        sql = "UPDATE products SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::assortment_rule:
+        sql = "UPDATE assortment_rules SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::visit:
+        sql = "UPDATE visits SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::audit:
+        sql = "UPDATE audits SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::order:
+        sql = "UPDATE orders SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::attachment:
+        sql = "UPDATE attachments SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::sales:
+        BOUCLE_ASSERT(false, "sales facts are overwritten, never deleted");
+        return false;
+    }
+    // Take the seq only once the row is known to exist, so failed deletes burn no seq.
+    if (!exists_live(kind, id)) return false;
+    Query q(c_, sql);
+    q.bind(1, next_seq()).bind(2, core::now_seconds()).bind(3, id);
+    return q.exec() == 1;
+  }
+
+  std::vector<Change> changes_since(Seq since, const Scope& scope, int limit) override {
+    Query q(c_,
+            "SELECT seq, 0, id, deleted FROM users WHERE seq > ?1 AND (?2 IS NULL OR id = ?2) "
+            "UNION ALL SELECT seq, 1, id, deleted FROM stores WHERE seq > ?1 "
+            "  AND (?2 IS NULL OR assigned_rep_id = ?2) "
+            "UNION ALL SELECT seq, 2, id, deleted FROM products WHERE seq > ?1 "
+            "UNION ALL SELECT seq, 3, id, deleted FROM assortment_rules WHERE seq > ?1 "
+            "UNION ALL SELECT seq, 4, id, deleted FROM visits WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 5, id, deleted FROM audits WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 6, id, deleted FROM orders WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 7, id, deleted FROM attachments WHERE seq > ?1 AND (?2 IS NULL "
+            "  OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 8, id, 0 FROM sales WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "ORDER BY 1 LIMIT ?3");
+    q.bind(1, since).bind(2, scope_rep(scope)).bind(3, limit);
+    std::vector<Change> out;
+    while (q.step()) {
+      out.push_back(Change{q.i64(0), static_cast<EntityKind>(q.i32(1)), q.i64(2), q.boolean(3)});
+    }
+    return out;
+  }
+
+  // Sessions ---------------------------------------------------------------------------------
+  void insert_session(const core::Session& s) override {
+    Query q(c_, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
+    q.bind(1, s.token_hash).bind(2, s.user_id).bind(3, s.created_at).bind(4, s.expires_at);
+    q.bind(5, s.revoked).exec();
+  }
+
+  std::optional<core::Session> session(std::string_view token_hash) override {
+    Query q(c_, "SELECT token_hash, user_id, created_at, expires_at, revoked FROM sessions "
+                "WHERE token_hash = ?1");
+    q.bind(1, token_hash);
+    if (!q.step()) return std::nullopt;
+    return core::Session{q.str(0), q.i64(1), q.i64(2), q.i64(3), q.boolean(4)};
+  }
+
+  bool revoke_session(std::string_view token_hash) override {
+    Query q(c_, "UPDATE sessions SET revoked = 1 WHERE token_hash = ?1 AND revoked = 0");
+    q.bind(1, token_hash);
+    return q.exec() == 1;
+  }
+
+  int delete_expired_sessions(core::UnixSeconds now) override {
+    Query q(c_, "DELETE FROM sessions WHERE expires_at < ?1");
+    q.bind(1, now);
+    return q.exec();
+  }
+
+  Counts counts() override {
+    Query q(c_, "SELECT (SELECT count(*) FROM users WHERE deleted = 0), "
+                "(SELECT count(*) FROM stores WHERE deleted = 0), "
+                "(SELECT count(*) FROM products WHERE deleted = 0), "
+                "(SELECT count(*) FROM visits WHERE deleted = 0), "
+                "(SELECT count(*) FROM audits WHERE deleted = 0), "
+                "(SELECT count(*) FROM orders WHERE deleted = 0), (SELECT count(*) FROM sales)");
+    q.step();
+    return Counts{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.i64(5), q.i64(6)};
+  }
+
+ private:
+  Seq next_seq() {
+    Query q(c_, "UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value");
+    q.step();
+    return q.i64(0);
+  }
+
+  void stamp_new(core::RecordMeta& m) {
+    m.version = 1;
+    m.seq = next_seq();
+    m.deleted = false;
+    m.created_at = m.updated_at = core::now_seconds();
+  }
+
+  void stamp_update(core::RecordMeta& m) {
+    m.version += 1;
+    m.seq = next_seq();
+    m.updated_at = core::now_seconds();
+  }
+
+  static void expect_one(int changed) {
+    BOUCLE_ASSERT(changed == 1, "update_* is only called on a record that exists");
+    if (changed != 1) throw core::Error(ErrorCode::not_found, "record vanished during update");
+  }
+
+  bool exists_live(EntityKind kind, Id id) {
+    static constexpr std::array<const char*, 8> SQL = {
+        "SELECT 1 FROM users WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM stores WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM products WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM assortment_rules WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM visits WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM audits WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM orders WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM attachments WHERE id = ?1 AND deleted = 0"};
+    Query q(c_, SQL[static_cast<std::size_t>(kind)]);
+    q.bind(1, id);
+    return q.step();
+  }
+
+  void bind_user(Query& q, const core::User& u) {
+    q.bind(1, u.email).bind(2, u.name).bind(3, core::to_string(u.role)).bind(4, u.password_hash);
+    if (u.home) {
+      q.bind(5, u.home->lat).bind(6, u.home->lon);
+    } else {
+      q.bind_null(5).bind_null(6);
+    }
+    q.bind(7, hours_to_text(u.working_hours)).bind(8, u.lunch_start).bind(9, u.lunch_end);
+    q.bind(10, u.lunch_minutes).bind(11, u.overnight_allowed).bind(12, u.max_daily_driving);
+    q.bind(13, u.active).bind(14, u.meta.version).bind(15, u.meta.seq).bind(16, u.meta.updated_at);
+  }
+
+  void bind_store(Query& q, const core::Store& s) {
+    q.bind(1, s.code).bind(2, s.name).bind(3, s.banner).bind(4, core::to_string(s.channel));
+    q.bind(5, s.address).bind(6, s.postcode).bind(7, s.city).bind(8, s.location.lat);
+    q.bind(9, s.location.lon).bind(10, s.timezone).bind(11, hours_to_text(s.opening_hours));
+    q.bind(12, s.potential).bind(13, s.size_sqm).bind(14, s.assigned_rep_id);
+    q.bind(15, s.visit_frequency_days);
+    q.bind(16, boost::json::serialize(core::strings_to_json(s.tags)));
+    q.bind(17, s.meta.version).bind(18, s.meta.seq).bind(19, s.meta.updated_at);
+  }
+
+  void bind_product(Query& q, const core::Product& p) {
+    q.bind(1, p.sku).bind(2, p.ean).bind(3, p.name).bind(4, p.brand).bind(5, p.range);
+    q.bind(6, p.price).bind(7, p.launched_on).bind(8, p.active).bind(9, p.meta.version);
+    q.bind(10, p.meta.seq).bind(11, p.meta.updated_at);
+  }
+
+  void bind_visit(Query& q, const core::Visit& v) {
+    q.bind(1, v.client_id).bind(2, v.store_id).bind(3, v.rep_id);
+    q.bind(4, core::to_string(v.type)).bind(5, core::to_string(v.status));
+    q.bind(6, v.planned_at).bind(7, v.checkin_at);
+    if (v.checkin_position) {
+      q.bind(8, v.checkin_position->lat).bind(9, v.checkin_position->lon);
+    } else {
+      q.bind_null(8).bind_null(9);
+    }
+    q.bind(10, v.checkin_distance).bind(11, v.checkin_far).bind(12, v.checkin_reason);
+    q.bind(13, v.checkout_at);
+    if (v.checkout_position) {
+      q.bind(14, v.checkout_position->lat).bind(15, v.checkout_position->lon);
+    } else {
+      q.bind_null(14).bind_null(15);
+    }
+    q.bind(16, v.report).bind(17, v.next_steps).bind(18, v.meta.version).bind(19, v.meta.seq);
+    q.bind(20, v.meta.updated_at);
+  }
+
+  void bind_audit(Query& q, const core::Audit& a) {
+    q.bind(1, a.client_id).bind(2, a.visit_id).bind(3, a.store_id).bind(4, a.rep_id);
+    q.bind(5, a.product_id).bind(6, a.present).bind(7, a.facings).bind(8, a.shelf_price);
+    q.bind(9, a.out_of_stock).bind(10, a.promo).bind(11, a.meta.version).bind(12, a.meta.seq);
+    q.bind(13, a.meta.updated_at);
+  }
+
+  void bind_order(Query& q, const core::Order& o) {
+    q.bind(1, o.client_id).bind(2, o.visit_id).bind(3, o.store_id).bind(4, o.rep_id);
+    q.bind(5, core::to_string(o.status)).bind(6, o.total()).bind(7, o.meta.version);
+    q.bind(8, o.meta.seq).bind(9, o.meta.updated_at);
+  }
+
+  void load_lines(core::Order& o) {
+    Query q(c_, "SELECT product_id, quantity, unit_price FROM order_lines WHERE order_id = ?1 "
+                "ORDER BY line_no");
+    q.bind(1, o.meta.id);
+    o.lines.clear();
+    while (q.step()) o.lines.push_back({q.i64(0), q.i32(1), q.i64(2)});
+  }
+
+  void save_lines(const core::Order& o) {
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      Query q(c_, "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)");
+      q.bind(1, o.meta.id).bind(2, static_cast<int>(i)).bind(3, o.lines[i].product_id);
+      q.bind(4, o.lines[i].quantity).bind(5, o.lines[i].unit_price).exec();
+    }
+  }
+
+  Connection& c_;
+};
+
+#undef META_COLS
+#undef IN_TERRITORY
+
+core::Error storage_error(const SQLite::Exception& e) {
+  const int code = e.getErrorCode();
+  if (code == SQLITE_CONSTRAINT) {
+    return core::Error(ErrorCode::conflict, std::string("constraint violated: ") + e.what());
+  }
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return core::Error(ErrorCode::unavailable, "database busy, retry");
+  }
+  return core::Error(ErrorCode::storage, e.what());
+}
+
+class SqliteStorage final : public Storage {
+ public:
+  SqliteStorage(std::string path, SqliteOptions options)
+      : path_(std::move(path)), options_(options) {
+    try {
+      writer_ = std::make_unique<Connection>(path_, options_);
+      writer_->db().exec("PRAGMA journal_mode = WAL");
+      migrate();
+    } catch (const SQLite::Exception& e) {
+      throw core::Error(ErrorCode::storage, "cannot open database " + path_ + ": " + e.what());
+    }
+  }
+
+  void read(const std::function<void(Tx&)>& fn) override {
+    auto conn = acquire_reader();
+    try {
+      conn->db().exec("BEGIN");
+      try {
+        SqliteTx tx(*conn);
+        fn(tx);
+        conn->db().exec("COMMIT");
+      } catch (...) {
+        conn->db().exec("ROLLBACK");
+        throw;
+      }
+    } catch (const SQLite::Exception& e) {
+      release_reader(std::move(conn));
+      throw storage_error(e);
+    } catch (...) {
+      release_reader(std::move(conn));
+      throw;
+    }
+    release_reader(std::move(conn));
+  }
+
+  void write(const std::function<void(Tx&)>& fn) override {
+    std::lock_guard lock(write_mutex_);
+    try {
+      writer_->db().exec("BEGIN IMMEDIATE");
+      try {
+        SqliteTx tx(*writer_);
+        fn(tx);
+        writer_->db().exec("COMMIT");
+      } catch (...) {
+        writer_->db().exec("ROLLBACK");
+        throw;
+      }
+    } catch (const SQLite::Exception& e) {
+      throw storage_error(e);
+    }
+  }
+
+  int schema_version() override {
+    std::lock_guard lock(write_mutex_);
+    return writer_->db().execAndGet("PRAGMA user_version").getInt();
+  }
+
+  std::string describe() const override { return "sqlite:" + path_; }
+
+ private:
+  void migrate() {
+    auto migrations = sqlite_migrations();
+    int version = writer_->db().execAndGet("PRAGMA user_version").getInt();
+    if (version > static_cast<int>(migrations.size())) {
+      throw core::Error(ErrorCode::storage,
+                        "database schema version " + std::to_string(version) +
+                            " is newer than this build knows (" +
+                            std::to_string(migrations.size()) + ")");
+    }
+    for (auto i = static_cast<std::size_t>(version); i < migrations.size(); ++i) {
+      SQLite::Transaction t(writer_->db());
+      writer_->db().exec(std::string(migrations[i]));
+      writer_->db().exec("PRAGMA user_version = " + std::to_string(i + 1));
+      t.commit();
+    }
+  }
+
+  std::unique_ptr<Connection> acquire_reader() {
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        return c;
+      }
+    }
+    return std::make_unique<Connection>(path_, options_);
+  }
+
+  void release_reader(std::unique_ptr<Connection> c) {
+    std::lock_guard lock(pool_mutex_);
+    if (static_cast<int>(readers_.size()) < std::max(options_.readers, 1) * 4) {
+      readers_.push_back(std::move(c));
+    }
+  }
+
+  std::string path_;
+  SqliteOptions options_;
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace
+
+std::string_view to_string(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::user: return "user";
+    case EntityKind::store: return "store";
+    case EntityKind::product: return "product";
+    case EntityKind::assortment_rule: return "assortment_rule";
+    case EntityKind::visit: return "visit";
+    case EntityKind::audit: return "audit";
+    case EntityKind::order: return "order";
+    case EntityKind::attachment: return "attachment";
+    case EntityKind::sales: return "sales";
+  }
+  return "unknown";
+}
+
+std::unique_ptr<Storage> open_sqlite(const std::string& path, const SqliteOptions& options) {
+  return std::make_unique<SqliteStorage>(path, options);
+}
+
+int sqlite_latest_schema_version() { return static_cast<int>(sqlite_migrations().size()); }
+
+}  // namespace boucle::storage

@@ -1,0 +1,200 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "core/domain.hpp"
+#include "core/units.hpp"
+
+// The storage interface. SQLite implements it today; PostgreSQL will implement it later and
+// must pass the same test suite (tests/storage). Storage knows nothing of HTTP or JSON.
+//
+// Every write goes through Storage::write, one transaction: either all of it is committed
+// (durably, before write() returns) or none of it. Every inserted, updated or deleted record
+// gets the next value of one global change sequence; deletes keep a tombstone.
+namespace boucle::storage {
+
+using core::Id;
+using core::Seq;
+
+enum class EntityKind { user, store, product, assortment_rule, visit, audit, order, attachment, sales };
+std::string_view to_string(EntityKind kind);
+
+// Cursor pagination by ascending id: the next page starts after `after`.
+struct Page {
+  Id after = 0;
+  int limit = 50;
+};
+
+template <typename T>
+struct PageResult {
+  std::vector<T> items;
+  std::optional<Id> next_after;  // set when more items may follow
+};
+
+// Restricts what a caller sees. `rep_id` set: only that rep's territory (stores assigned to
+// them and the records of those stores). Tombstones are never listed, only pulled as changes.
+struct Scope {
+  std::optional<Id> rep_id;
+};
+
+struct StoreFilter {
+  std::optional<Id> assigned_rep_id;
+  std::optional<core::Channel> channel;
+};
+
+struct VisitFilter {
+  std::optional<Id> store_id;
+  std::optional<Id> rep_id;
+  std::optional<core::VisitStatus> status;
+};
+
+struct AuditFilter {
+  std::optional<Id> visit_id;
+  std::optional<Id> store_id;
+};
+
+struct OrderFilter {
+  std::optional<Id> visit_id;
+  std::optional<Id> store_id;
+};
+
+struct SalesFilter {
+  std::optional<Id> store_id;
+  std::optional<Id> product_id;
+};
+
+struct Change {
+  Seq seq = 0;
+  EntityKind kind = EntityKind::store;
+  Id id = 0;
+  bool deleted = false;
+};
+
+struct Counts {
+  std::int64_t users = 0, stores = 0, products = 0, visits = 0, audits = 0, orders = 0,
+               sales = 0;
+};
+
+// One transaction. Lookups of records outside `scope` behave as if the record did not exist.
+// insert_* fill meta (id, version 1, seq, timestamps); update_* expect the record to exist,
+// bump its version, give it a new seq and set updated_at; callers check versions first.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  virtual Seq last_seq() = 0;
+
+  virtual std::optional<core::User> user(Id id) = 0;
+  virtual std::optional<core::User> user_by_email(std::string_view email) = 0;
+  virtual PageResult<core::User> users(const Page& page) = 0;
+  virtual void insert_user(core::User& user) = 0;
+  virtual void update_user(core::User& user) = 0;
+
+  virtual std::optional<core::Store> store(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Store> store_by_code(std::string_view code) = 0;  // tombstones too
+  virtual PageResult<core::Store> stores(const StoreFilter& filter, const Scope& scope,
+                                         const Page& page) = 0;
+  virtual void insert_store(core::Store& store) = 0;
+  virtual void update_store(core::Store& store) = 0;
+
+  virtual std::optional<core::Product> product(Id id) = 0;
+  virtual std::optional<core::Product> product_by_sku(std::string_view sku) = 0;  // tombstones too
+  virtual PageResult<core::Product> products(const Page& page) = 0;
+  virtual void insert_product(core::Product& product) = 0;
+  virtual void update_product(core::Product& product) = 0;
+
+  virtual std::optional<core::AssortmentRule> assortment_rule(Id id) = 0;
+  virtual PageResult<core::AssortmentRule> assortment_rules(std::optional<core::Channel> channel,
+                                                            const Page& page) = 0;
+  virtual void insert_assortment_rule(core::AssortmentRule& rule) = 0;
+
+  virtual std::optional<core::Visit> visit(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Visit> visit_by_client_id(std::string_view client_id) = 0;
+  virtual PageResult<core::Visit> visits(const VisitFilter& filter, const Scope& scope,
+                                         const Page& page) = 0;
+  virtual void insert_visit(core::Visit& visit) = 0;
+  virtual void update_visit(core::Visit& visit) = 0;
+
+  virtual std::optional<core::Audit> audit(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Audit> audit_by_client_id(std::string_view client_id) = 0;
+  virtual std::optional<core::Audit> audit_of(Id visit_id, Id product_id) = 0;
+  virtual PageResult<core::Audit> audits(const AuditFilter& filter, const Scope& scope,
+                                         const Page& page) = 0;
+  virtual void insert_audit(core::Audit& audit) = 0;
+  virtual void update_audit(core::Audit& audit) = 0;
+
+  virtual std::optional<core::Order> order(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Order> order_by_client_id(std::string_view client_id) = 0;
+  virtual PageResult<core::Order> orders(const OrderFilter& filter, const Scope& scope,
+                                         const Page& page) = 0;
+  virtual void insert_order(core::Order& order) = 0;
+  virtual void update_order(core::Order& order) = 0;  // replaces the lines too
+
+  // Upsert on (store, product, week).
+  virtual void put_sales(core::SalesFact& fact) = 0;
+  virtual PageResult<core::SalesFact> sales(const SalesFilter& filter, const Scope& scope,
+                                            const Page& page) = 0;
+  virtual std::optional<core::SalesFact> sales_fact(Id id, const Scope& scope) = 0;
+
+  virtual std::optional<core::Attachment> attachment(Id id, const Scope& scope) = 0;
+  virtual void insert_attachment(core::Attachment& attachment) = 0;
+
+  // Marks a record deleted (tombstone) with a new seq. Returns false if it did not exist or
+  // was already deleted.
+  virtual bool remove(EntityKind kind, Id id) = 0;
+
+  // Changes with seq > since that `scope` may see, by ascending seq, at most `limit`.
+  virtual std::vector<Change> changes_since(Seq since, const Scope& scope, int limit) = 0;
+
+  virtual void insert_session(const core::Session& session) = 0;
+  virtual std::optional<core::Session> session(std::string_view token_hash) = 0;
+  virtual bool revoke_session(std::string_view token_hash) = 0;
+  virtual int delete_expired_sessions(core::UnixSeconds now) = 0;
+
+  virtual Counts counts() = 0;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // Runs `fn` in a read transaction over one consistent snapshot.
+  virtual void read(const std::function<void(Tx&)>& fn) = 0;
+  // Runs `fn` in a write transaction; writes are serialised. Commits durably if `fn` returns,
+  // rolls back everything if it throws (the exception propagates).
+  virtual void write(const std::function<void(Tx&)>& fn) = 0;
+  virtual int schema_version() = 0;
+  virtual std::string describe() const = 0;
+};
+
+// Convenience forms returning the function's result.
+template <typename F>
+auto read(Storage& s, F&& fn) -> std::invoke_result_t<F, Tx&> {
+  using R = std::invoke_result_t<F, Tx&>;
+  if constexpr (std::is_void_v<R>) {
+    s.read([&](Tx& tx) { fn(tx); });
+  } else {
+    std::optional<R> out;
+    s.read([&](Tx& tx) { out.emplace(fn(tx)); });
+    return std::move(*out);
+  }
+}
+
+template <typename F>
+auto write(Storage& s, F&& fn) -> std::invoke_result_t<F, Tx&> {
+  using R = std::invoke_result_t<F, Tx&>;
+  if constexpr (std::is_void_v<R>) {
+    s.write([&](Tx& tx) { fn(tx); });
+  } else {
+    std::optional<R> out;
+    s.write([&](Tx& tx) { out.emplace(fn(tx)); });
+    return std::move(*out);
+  }
+}
+
+}  // namespace boucle::storage

@@ -39,6 +39,8 @@ constexpr std::array TABLE = {
     Row{ErrorCode::bad_query, {400, "bad-query", "Bad query parameter"}},
     Row{ErrorCode::storage, {500, "storage", "Storage failure"}},
     Row{ErrorCode::unavailable, {503, "unavailable", "Service unavailable"}},
+    Row{ErrorCode::bad_request, {400, "bad-request", "Malformed HTTP request"}},
+    Row{ErrorCode::header_too_large, {431, "header-too-large", "Request header too large"}},
 };
 
 }  // namespace

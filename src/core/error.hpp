@@ -31,6 +31,8 @@ enum class ErrorCode : std::uint16_t {
   bad_query = 18,        // bad query-string parameter (limit, cursor, filter)
   storage = 19,          // database failure
   unavailable = 20,
+  bad_request = 21,      // malformed HTTP (transport level)
+  header_too_large = 22,
 };
 
 struct ErrorInfo {

@@ -694,7 +694,13 @@ class SqliteTx final : public Tx {
   }
 
   // Sales ------------------------------------------------------------------------------------
-  void put_sales(core::SalesFact& f) override {
+  bool put_sales(core::SalesFact& f) override {
+    bool exists = false;
+    {
+      Query e(c_, "SELECT 1 FROM sales WHERE store_id = ?1 AND product_id = ?2 AND week = ?3");
+      e.bind(1, f.store_id).bind(2, f.product_id).bind(3, f.week);
+      exists = e.step();
+    }
     f.seq = next_seq();
     Query q(c_, "INSERT INTO sales (store_id, product_id, week, units, revenue, seq) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (store_id, product_id, week) "
@@ -704,6 +710,7 @@ class SqliteTx final : public Tx {
     q.bind(5, f.revenue).bind(6, f.seq);
     q.step();
     f.id = q.i64(0);
+    return !exists;
   }
 
   PageResult<core::SalesFact> sales(const SalesFilter& f, const Scope& scope,

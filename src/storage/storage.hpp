@@ -136,8 +136,8 @@ class Tx {
   virtual void insert_order(core::Order& order) = 0;
   virtual void update_order(core::Order& order) = 0;  // replaces the lines too
 
-  // Upsert on (store, product, week).
-  virtual void put_sales(core::SalesFact& fact) = 0;
+  // Upsert on (store, product, week); true when a new fact was created.
+  virtual bool put_sales(core::SalesFact& fact) = 0;
   virtual PageResult<core::SalesFact> sales(const SalesFilter& filter, const Scope& scope,
                                             const Page& page) = 0;
   virtual std::optional<core::SalesFact> sales_fact(Id id, const Scope& scope) = 0;

@@ -1,0 +1,203 @@
+// boucle: the one command-line entry point (serve, demo, user add).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "api/app.hpp"
+#include "api/users.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "demo/generator.hpp"
+#include "seed.hpp"
+#include "server/server.hpp"
+#include "storage/sqlite_storage.hpp"
+
+namespace {
+
+using namespace boucle;
+
+struct ServeFlags {
+  std::string db = "boucle.db";
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 0;
+  std::int64_t token_ttl = 12 * 3600;
+  std::string durability = "full";
+  int login_max_failures = 5;
+};
+
+void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
+  cmd->add_option("--db", f.db, "SQLite database file (created if missing)");
+  cmd->add_option("--address", f.address, "Address to listen on");
+  cmd->add_option("--port", f.port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", f.threads, "Server threads (0: one per core, at least 2)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("--token-ttl", f.token_ttl, "Lifetime of a login token, in seconds")
+      ->check(CLI::Range(1, 90 * 24 * 3600));
+  cmd->add_option("--durability", f.durability,
+                  "full: fsync every commit (survives power loss); normal: survives a process "
+                  "crash only")
+      ->check(CLI::IsMember({"full", "normal"}));
+  cmd->add_option("--login-max-failures", f.login_max_failures,
+                  "Failed logins per email within 5 minutes before 429")
+      ->check(CLI::Range(1, 1000));
+}
+
+storage::SqliteOptions sqlite_options(const ServeFlags& f) {
+  storage::SqliteOptions o;
+  o.durability = f.durability == "normal" ? storage::Durability::normal : storage::Durability::full;
+  return o;
+}
+
+api::Config api_config(const ServeFlags& f) {
+  api::Config c;
+  c.token_ttl = f.token_ttl;
+  c.login_max_failures = f.login_max_failures;
+  return c;
+}
+
+int serve(storage::Storage& db, const ServeFlags& f,
+          const std::function<void(std::uint16_t)>& on_listening) {
+  api::App app(db, api_config(f));
+  server::Options options;
+  options.address = f.address;
+  options.port = static_cast<std::uint16_t>(f.port);
+  options.threads = f.threads;
+  server::Server server(app, options);
+  server.start();
+  on_listening(server.port());
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+void print_listening(std::uint16_t port, const std::string& address) {
+  // One parseable line: tests and scripts wait for it to learn the port.
+  std::cout << "listening on http://" << address << ":" << port << std::endl;
+}
+
+std::string read_password() {
+  const bool tty = ::isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << "Password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios silent = old;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+void print_error(const core::Error& e) {
+  std::cerr << "error: " << e.detail() << "\n";
+  for (const auto& fe : e.errors()) {
+    std::cerr << "  " << (fe.line ? "line " + std::to_string(fe.line) + ": " : "") << fe.field
+              << ": " << fe.message << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Boucle: field-sales execution (CRM, targeting, AI, planning)"};
+  cli.require_subcommand(1);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  ServeFlags serve_flags;
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve the HTTP API");
+  add_serve_flags(serve_cmd, serve_flags);
+
+  ServeFlags demo_flags;
+  std::uint64_t demo_seed = 42;
+  bool demo_no_serve = false;
+  auto* demo_cmd = cli.add_subcommand(
+      "demo", "Seed a demo territory into the database (if it is empty), then serve it");
+  add_serve_flags(demo_cmd, demo_flags);
+  demo_cmd->add_option("--seed", demo_seed, "Seed of the demo world");
+  demo_cmd->add_flag("--no-serve", demo_no_serve, "Seed only, do not serve");
+
+  auto* user_cmd = cli.add_subcommand("user", "Manage users");
+  user_cmd->require_subcommand(1);
+  std::string user_db = "boucle.db", user_email, user_name, user_role = "rep";
+  auto* user_add = user_cmd->add_subcommand("add", "Create a user; the password is read from standard input");
+  user_add->add_option("--db", user_db, "SQLite database file");
+  user_add->add_option("--email", user_email, "Email (the login)")->required();
+  user_add->add_option("--name", user_name, "Display name (default: the email)");
+  user_add->add_option("--role", user_role, "admin, manager or rep")
+      ->check(CLI::IsMember({"admin", "manager", "rep"}));
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (serve_cmd->parsed()) {
+      auto db = storage::open_sqlite(serve_flags.db, sqlite_options(serve_flags));
+      spdlog::info("database {} at schema version {}", db->describe(), db->schema_version());
+      return serve(*db, serve_flags,
+                   [&](std::uint16_t port) { print_listening(port, serve_flags.address); });
+    }
+    if (demo_cmd->parsed()) {
+      demo::Options options;
+      options.seed = demo_seed;
+      options.now = core::now_seconds();
+      const auto world = demo::generate(options);
+      bool seeded = false;
+      {
+        // Seeding commits without an fsync per request; the file is synced when closed.
+        storage::SqliteOptions fast = sqlite_options(demo_flags);
+        fast.durability = storage::Durability::normal;
+        auto db = storage::open_sqlite(demo_flags.db, fast);
+        if (storage::read(*db, [](storage::Tx& tx) { return tx.counts().users; }) == 0) {
+          spdlog::info("seeding the demo world (seed {}) into {}", demo_seed, demo_flags.db);
+          api::App app(*db, api_config(demo_flags));
+          cli::seed_demo(app, world);
+          seeded = true;
+        } else {
+          spdlog::info("{} already has data: not seeding", demo_flags.db);
+        }
+      }
+      std::cout << "Demo logins" << (seeded ? "" : " (if the database was seeded by boucle demo)")
+                << ":\n";
+      for (const auto& u : world.users) {
+        std::cout << "  " << core::to_string(u.user.role) << "\t" << u.user.email << "\t"
+                  << u.password << "\n";
+      }
+      if (demo_no_serve) return 0;
+      auto db = storage::open_sqlite(demo_flags.db, sqlite_options(demo_flags));
+      return serve(*db, demo_flags, [&](std::uint16_t port) {
+        print_listening(port, demo_flags.address);
+        std::cout << "Open http://localhost:" << port << "/api/openapi.json to explore the API"
+                  << std::endl;
+      });
+    }
+    if (user_add->parsed()) {
+      auto db = storage::open_sqlite(user_db);
+      core::User u;
+      u.email = user_email;
+      u.name = user_name.empty() ? user_email : user_name;
+      u.role = *core::parse_role(user_role);
+      auto created = api::create_user(*db, u, read_password());
+      std::cout << "created " << core::to_string(created.role) << " " << created.email << " (id "
+                << created.meta.id << ")\n";
+      return 0;
+    }
+  } catch (const core::Error& e) {
+    print_error(e);
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,113 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/json/fwd.hpp>
+
+#include "api/auth.hpp"
+#include "api/http.hpp"
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "core/error.hpp"
+#include "storage/storage.hpp"
+
+namespace boucle::api {
+
+struct Config {
+  core::UnixSeconds token_ttl = 12 * 3600;
+  std::size_t max_json_body = 1 << 20;   // 1 MiB
+  std::size_t max_csv_body = 32 << 20;   // 32 MiB
+  std::size_t max_import_rows = 200'000;
+  core::Metres checkin_far = 300;        // a check-in farther than this from the store is flagged
+  int login_max_failures = 5;            // per email within login_window
+  int login_window_seconds = 300;
+  int default_page = 50;
+  int max_page = 500;
+};
+
+// The largest body the route of `target` accepts (the transport enforces it while reading).
+std::size_t body_limit_for(const Config& config, std::string_view target);
+
+// The application: every route, from a parsed request to a response. No sockets here; the
+// server module is a transport in front of it, and tests and the demo seeder call it directly.
+class App {
+ public:
+  App(storage::Storage& db, Config config);
+  ~App();
+
+  // Never throws: every failure becomes a problem+json response.
+  Response handle(const Request& request);
+
+  const Router& router() const { return router_; }
+  const Config& config() const { return config_; }
+  storage::Storage& db() { return db_; }
+  LoginLimiter& login_limiter() { return limiter_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  Response dispatch(const Request& request, const Match& match,
+                    std::vector<std::pair<std::string, std::string>> query);
+
+  storage::Storage& db_;
+  Config config_;
+  Router router_;
+  LoginLimiter limiter_;
+  Metrics metrics_;
+};
+
+// What a handler sees: the request, its captured ids, the caller and the services.
+class RequestContext {
+ public:
+  RequestContext(App& app, const Request& request, const Match& match,
+                 std::vector<std::pair<std::string, std::string>> query);
+
+  App& app;
+  const Request& request;
+  const Match& match;
+  std::optional<Principal> principal;
+
+  core::Id id(std::size_t i = 0) const { return match.ids.at(i); }
+  const Principal& who() const;
+  // The storage scope of the caller: a rep sees their territory only.
+  storage::Scope scope() const;
+
+  std::optional<std::string> query(std::string_view key) const;
+  std::optional<core::Id> query_id(std::string_view key) const;  // positive integer or 400
+  storage::Page page() const;                                       // limit & cursor, or 400
+
+  boost::json::object body_object() const;
+
+  // Enforces optimistic concurrency on an update: If-Match (412) or a body version (409);
+  // neither is a 428.
+  void check_version(std::int64_t current, std::optional<std::int64_t> body_version) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> query_;
+};
+
+Response json_response(int status, const boost::json::value& body);
+// An item with its ETag (the version).
+Response item_response(int status, const boost::json::object& item);
+Response list_response(boost::json::array items, std::optional<core::Id> next_after);
+Response problem_response(const core::Error& error);
+Response no_content();
+
+// Route registration, one function per resource family (users.cpp, stores.cpp, …).
+void add_auth_routes(Router& r);
+void add_user_routes(Router& r);
+void add_store_routes(Router& r);
+void add_product_routes(Router& r);
+void add_visit_routes(Router& r);
+void add_audit_routes(Router& r);
+void add_order_routes(Router& r);
+void add_sales_routes(Router& r);
+void add_change_routes(Router& r);
+void add_import_routes(Router& r);
+void add_system_routes(Router& r);
+
+// The OpenAPI 3.1 document of every route in `router`.
+std::string openapi_document(const Router& router);
+
+}  // namespace boucle::api

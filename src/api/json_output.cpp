@@ -1,0 +1,183 @@
+#include "api/json_output.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/json.hpp"
+#include "core/time.hpp"
+
+namespace boucle::api {
+
+namespace json = boost::json;
+
+namespace {
+
+void put_meta(json::object& o, const core::RecordMeta& m) {
+  o["id"] = m.id;
+  o["version"] = m.version;
+  o["seq"] = m.seq;
+  o["created_at"] = core::format_timestamp(m.created_at);
+  o["updated_at"] = core::format_timestamp(m.updated_at);
+}
+
+json::value opt_time(const std::optional<core::UnixSeconds>& t) {
+  return t ? json::value(core::format_timestamp(*t)) : json::value(nullptr);
+}
+
+template <typename T>
+json::value opt(const std::optional<T>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+}  // namespace
+
+json::object to_json(const core::User& u) {
+  json::object o;
+  put_meta(o, u.meta);
+  o["email"] = u.email;
+  o["name"] = u.name;
+  o["role"] = core::to_string(u.role);
+  o["home"] = u.home ? json::value(json::object{{"lat", u.home->lat}, {"lon", u.home->lon}})
+                     : json::value(nullptr);
+  o["working_hours"] = core::weekly_hours_to_json(u.working_hours);
+  o["lunch_start"] = core::format_hhmm(u.lunch_start);
+  o["lunch_end"] = core::format_hhmm(u.lunch_end);
+  o["lunch_minutes"] = u.lunch_minutes;
+  o["overnight_allowed"] = u.overnight_allowed;
+  o["max_daily_driving_minutes"] = u.max_daily_driving;
+  o["active"] = u.active;
+  return o;
+}
+
+json::object to_json(const core::Store& s) {
+  json::object o;
+  put_meta(o, s.meta);
+  o["code"] = s.code;
+  o["name"] = s.name;
+  o["banner"] = s.banner;
+  o["channel"] = core::to_string(s.channel);
+  o["address"] = s.address;
+  o["postcode"] = s.postcode;
+  o["city"] = s.city;
+  o["lat"] = s.location.lat;
+  o["lon"] = s.location.lon;
+  o["timezone"] = s.timezone;
+  o["opening_hours"] = core::weekly_hours_to_json(s.opening_hours);
+  o["potential"] = s.potential;
+  o["size_sqm"] = s.size_sqm;
+  o["assigned_rep_id"] = opt(s.assigned_rep_id);
+  o["visit_frequency_days"] = s.visit_frequency_days;
+  o["tags"] = core::strings_to_json(s.tags);
+  return o;
+}
+
+json::object to_json(const core::Product& p) {
+  json::object o;
+  put_meta(o, p.meta);
+  o["sku"] = p.sku;
+  o["ean"] = p.ean;
+  o["name"] = p.name;
+  o["brand"] = p.brand;
+  o["range"] = p.range;
+  o["price_cents"] = p.price;
+  o["launched_on"] = opt(p.launched_on);
+  o["active"] = p.active;
+  return o;
+}
+
+json::object to_json(const core::AssortmentRule& r) {
+  json::object o;
+  put_meta(o, r.meta);
+  o["channel"] = core::to_string(r.channel);
+  o["product_id"] = r.product_id;
+  return o;
+}
+
+json::object to_json(const core::Visit& v) {
+  json::object o;
+  put_meta(o, v.meta);
+  o["client_id"] = opt(v.client_id);
+  o["store_id"] = v.store_id;
+  o["rep_id"] = v.rep_id;
+  o["type"] = core::to_string(v.type);
+  o["status"] = core::to_string(v.status);
+  o["planned_at"] = opt_time(v.planned_at);
+  if (v.checkin_at) {
+    json::object c{{"at", core::format_timestamp(*v.checkin_at)},
+                   {"distance_m", opt(v.checkin_distance)},
+                   {"far", v.checkin_far},
+                   {"reason", v.checkin_reason}};
+    c["lat"] = v.checkin_position ? json::value(v.checkin_position->lat) : json::value(nullptr);
+    c["lon"] = v.checkin_position ? json::value(v.checkin_position->lon) : json::value(nullptr);
+    o["checkin"] = std::move(c);
+  } else {
+    o["checkin"] = nullptr;
+  }
+  if (v.checkout_at) {
+    json::object c{{"at", core::format_timestamp(*v.checkout_at)}};
+    c["lat"] = v.checkout_position ? json::value(v.checkout_position->lat) : json::value(nullptr);
+    c["lon"] = v.checkout_position ? json::value(v.checkout_position->lon) : json::value(nullptr);
+    o["checkout"] = std::move(c);
+  } else {
+    o["checkout"] = nullptr;
+  }
+  o["report"] = v.report;
+  o["next_steps"] = v.next_steps;
+  return o;
+}
+
+json::object to_json(const core::Audit& a) {
+  json::object o;
+  put_meta(o, a.meta);
+  o["client_id"] = opt(a.client_id);
+  o["visit_id"] = a.visit_id;
+  o["store_id"] = a.store_id;
+  o["rep_id"] = a.rep_id;
+  o["product_id"] = a.product_id;
+  o["present"] = a.present;
+  o["facings"] = a.facings;
+  o["shelf_price_cents"] = opt(a.shelf_price);
+  o["out_of_stock"] = a.out_of_stock;
+  o["promo"] = a.promo;
+  return o;
+}
+
+json::object to_json(const core::Order& order) {
+  json::object o;
+  put_meta(o, order.meta);
+  o["client_id"] = opt(order.client_id);
+  o["visit_id"] = opt(order.visit_id);
+  o["store_id"] = order.store_id;
+  o["rep_id"] = order.rep_id;
+  o["status"] = core::to_string(order.status);
+  json::array lines;
+  for (const auto& l : order.lines) {
+    lines.push_back(json::object{{"product_id", l.product_id},
+                                 {"quantity", l.quantity},
+                                 {"unit_price_cents", l.unit_price}});
+  }
+  o["lines"] = std::move(lines);
+  o["total_cents"] = order.total();
+  return o;
+}
+
+json::object to_json(const core::SalesFact& f) {
+  return json::object{{"id", f.id},          {"store_id", f.store_id},
+                      {"product_id", f.product_id}, {"week", f.week},
+                      {"units", f.units},    {"revenue_cents", f.revenue},
+                      {"seq", f.seq}};
+}
+
+json::object to_json(const core::Attachment& a) {
+  json::object o;
+  put_meta(o, a.meta);
+  o["sha256"] = a.sha256;
+  o["content_type"] = a.content_type;
+  o["size_bytes"] = a.size_bytes;
+  o["store_id"] = a.store_id;
+  o["visit_id"] = opt(a.visit_id);
+  o["rep_id"] = a.rep_id;
+  o["filename"] = a.filename;
+  return o;
+}
+
+}  // namespace boucle::api

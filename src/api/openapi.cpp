@@ -1,0 +1,214 @@
+#include <boost/json.hpp>
+
+#include "api/app.hpp"
+
+// The OpenAPI document is built from the route table (paths, methods, parameters, bodies,
+// access) plus the schemas below, so it cannot list a route that is not served. Tests check
+// that served records have exactly the properties their schema lists.
+namespace boucle::api {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view SCHEMAS = R"JSON({
+  "Problem": {"type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+      "detail": {"type": "string"}, "code": {"type": "integer", "description": "stable error code (core/error.hpp)"},
+      "errors": {"type": "array", "items": {"type": "object", "properties": {
+        "field": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}}}}}},
+  "WeeklyHours": {"type": "object", "description": "Per weekday (mon..sun) a sorted list of [\"HH:MM\",\"HH:MM\"] intervals; a missing day is closed.",
+    "additionalProperties": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}}},
+  "Login": {"type": "object", "required": ["email", "password"], "additionalProperties": false,
+    "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
+  "LoginResult": {"type": "object", "properties": {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}, "user": {"$ref": "#/components/schemas/User"}}},
+  "User": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["admin", "manager", "rep"]},
+    "home": {"type": ["object", "null"], "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
+    "working_hours": {"$ref": "#/components/schemas/WeeklyHours"},
+    "lunch_start": {"type": "string"}, "lunch_end": {"type": "string"}, "lunch_minutes": {"type": "integer"},
+    "overnight_allowed": {"type": "boolean"}, "max_daily_driving_minutes": {"type": "integer"}, "active": {"type": "boolean"}}},
+  "UserCreate": {"type": "object", "required": ["email", "name", "role", "password"], "additionalProperties": false, "properties": {
+    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["admin", "manager", "rep"]}, "password": {"type": "string", "minLength": 10},
+    "home": {"type": ["object", "null"]}, "working_hours": {"$ref": "#/components/schemas/WeeklyHours"},
+    "lunch_start": {"type": "string"}, "lunch_end": {"type": "string"}, "lunch_minutes": {"type": "integer"},
+    "overnight_allowed": {"type": "boolean"}, "max_daily_driving_minutes": {"type": "integer"}, "active": {"type": "boolean"}}},
+  "UserPatch": {"type": "object", "additionalProperties": false, "description": "Any UserCreate field, plus version.", "properties": {"version": {"type": "integer"}}},
+  "UserList": {"$ref": "#/components/schemas/List"},
+  "Store": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "code": {"type": "string"}, "name": {"type": "string"}, "banner": {"type": "string"},
+    "channel": {"enum": ["hyper", "super", "proxi", "drive", "cash_carry", "specialist", "other"]},
+    "address": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
+    "lat": {"type": "number", "minimum": -90, "maximum": 90}, "lon": {"type": "number", "minimum": -180, "maximum": 180},
+    "timezone": {"type": "string"}, "opening_hours": {"$ref": "#/components/schemas/WeeklyHours"},
+    "potential": {"type": "number"}, "size_sqm": {"type": "integer"}, "assigned_rep_id": {"type": ["integer", "null"]},
+    "visit_frequency_days": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}},
+  "StoreCreate": {"type": "object", "required": ["code", "name", "lat", "lon"], "additionalProperties": false,
+    "description": "The writable Store fields (all but id, version, seq, created_at, updated_at)."},
+  "StorePatch": {"type": "object", "additionalProperties": false, "description": "Any StoreCreate field, plus version."},
+  "StoreList": {"$ref": "#/components/schemas/List"},
+  "Product": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "sku": {"type": "string"}, "ean": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
+    "range": {"type": "string"}, "price_cents": {"type": "integer"}, "launched_on": {"type": ["string", "null"], "format": "date"},
+    "active": {"type": "boolean"}}},
+  "ProductCreate": {"type": "object", "required": ["sku", "name"], "additionalProperties": false},
+  "ProductPatch": {"type": "object", "additionalProperties": false},
+  "ProductList": {"$ref": "#/components/schemas/List"},
+  "AssortmentRule": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "channel": {"type": "string"}, "product_id": {"type": "integer"}}},
+  "AssortmentRuleCreate": {"type": "object", "required": ["channel", "product_id"], "additionalProperties": false},
+  "AssortmentRuleList": {"$ref": "#/components/schemas/List"},
+  "Visit": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "client_id": {"type": ["string", "null"]}, "store_id": {"type": "integer"}, "rep_id": {"type": "integer"},
+    "type": {"enum": ["deep", "quick"]}, "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+    "planned_at": {"type": ["string", "null"], "format": "date-time"},
+    "checkin": {"type": ["object", "null"], "properties": {"at": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"},
+      "distance_m": {"type": "number"}, "far": {"type": "boolean"}, "reason": {"type": "string"}}},
+    "checkout": {"type": ["object", "null"], "properties": {"at": {"type": "string"}, "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]}}},
+    "report": {"type": "string"}, "next_steps": {"type": "string"}}},
+  "VisitCreate": {"type": "object", "required": ["store_id"], "additionalProperties": false, "properties": {
+    "store_id": {"type": "integer"}, "type": {"enum": ["deep", "quick"]}, "planned_at": {"type": "string", "format": "date-time"},
+    "client_id": {"type": "string"}, "rep_id": {"type": "integer"}}},
+  "VisitPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "type": {"enum": ["deep", "quick"]}, "planned_at": {"type": "string"}, "report": {"type": "string"},
+    "next_steps": {"type": "string"}, "status": {"enum": ["cancelled"]}, "version": {"type": "integer"}}},
+  "CheckIn": {"type": "object", "required": ["lat", "lon"], "additionalProperties": false, "properties": {
+    "lat": {"type": "number"}, "lon": {"type": "number"}, "at": {"type": "string", "format": "date-time"}, "reason": {"type": "string"}}},
+  "CheckOut": {"type": "object", "additionalProperties": false, "properties": {
+    "lat": {"type": "number"}, "lon": {"type": "number"}, "at": {"type": "string", "format": "date-time"},
+    "report": {"type": "string"}, "next_steps": {"type": "string"}}},
+  "VisitList": {"$ref": "#/components/schemas/List"},
+  "Audit": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "client_id": {"type": ["string", "null"]}, "visit_id": {"type": "integer"}, "store_id": {"type": "integer"},
+    "rep_id": {"type": "integer"}, "product_id": {"type": "integer"}, "present": {"type": "boolean"},
+    "facings": {"type": "integer"}, "shelf_price_cents": {"type": ["integer", "null"]},
+    "out_of_stock": {"type": "boolean"}, "promo": {"type": "boolean"}}},
+  "AuditCreate": {"type": "object", "required": ["visit_id", "product_id", "present"], "additionalProperties": false},
+  "AuditPatch": {"type": "object", "additionalProperties": false},
+  "AuditList": {"$ref": "#/components/schemas/List"},
+  "Order": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "client_id": {"type": ["string", "null"]}, "visit_id": {"type": ["integer", "null"]}, "store_id": {"type": "integer"},
+    "rep_id": {"type": "integer"}, "status": {"enum": ["draft", "confirmed", "cancelled"]},
+    "lines": {"type": "array", "items": {"type": "object", "properties": {
+      "product_id": {"type": "integer"}, "quantity": {"type": "integer"}, "unit_price_cents": {"type": "integer"}}}},
+    "total_cents": {"type": "integer"}}},
+  "OrderCreate": {"type": "object", "required": ["lines"], "additionalProperties": false,
+    "description": "store_id or visit_id, lines of {product_id, quantity, unit_price_cents?}, status?, client_id?"},
+  "OrderPatch": {"type": "object", "additionalProperties": false},
+  "OrderList": {"$ref": "#/components/schemas/List"},
+  "SalesFact": {"type": "object", "properties": {"id": {"type": "integer"}, "store_id": {"type": "integer"},
+    "product_id": {"type": "integer"}, "week": {"type": "string", "format": "date"}, "units": {"type": "integer"},
+    "revenue_cents": {"type": "integer"}, "seq": {"type": "integer"}}},
+  "SalesList": {"$ref": "#/components/schemas/List"},
+  "ImportResult": {"type": "object", "properties": {"kind": {"type": "string"}, "rows": {"type": "integer"},
+    "created": {"type": "integer"}, "updated": {"type": "integer"}}},
+  "ChangeList": {"type": "object", "properties": {
+    "items": {"type": "array", "items": {"type": "object", "properties": {"seq": {"type": "integer"},
+      "kind": {"enum": ["user", "store", "product", "assortment_rule", "visit", "audit", "order", "attachment", "sales"]},
+      "id": {"type": "integer"}, "deleted": {"type": "boolean"}, "data": {"type": "object"}}}},
+    "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}, "last_seq": {"type": "integer"}}},
+  "List": {"type": "object", "properties": {"items": {"type": "array"}, "next_cursor": {"type": ["string", "null"]}}},
+  "Health": {"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"},
+    "last_seq": {"type": "integer"}, "schema_version": {"type": "integer"}}}
+})JSON";
+
+std::string method_key(Method m) {
+  std::string s(to_string(m));
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+json::object ref(const std::string& schema) {
+  return {{"$ref", "#/components/schemas/" + schema}};
+}
+
+}  // namespace
+
+std::string openapi_document(const Router& router) {
+  json::object paths;
+  for (const auto& route : router.routes()) {
+    json::object op;
+    op["summary"] = route.summary;
+    op["tags"] = json::array{json::string(route.tag)};
+    op["operationId"] = method_key(route.method) + route.pattern;
+    json::array params;
+    std::size_t pos = 0;
+    while ((pos = route.pattern.find('{', pos)) != std::string::npos) {
+      auto end = route.pattern.find('}', pos);
+      params.push_back(json::object{{"name", route.pattern.substr(pos + 1, end - pos - 1)},
+                                    {"in", "path"},
+                                    {"required", true},
+                                    {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+      pos = end;
+    }
+    for (const auto& q : route.query) {
+      params.push_back(json::object{{"name", q},
+                                    {"in", "query"},
+                                    {"required", false},
+                                    {"schema", {{"type", q == "channel" || q == "status" || q == "cursor"
+                                                             ? "string"
+                                                             : "integer"}}}});
+    }
+    if (!params.empty()) op["parameters"] = std::move(params);
+    if (route.body == Body::json) {
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/json", {{"schema", ref(route.request_schema)}}}}}};
+    } else if (route.body == Body::csv) {
+      op["requestBody"] = {{"required", true},
+                           {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}};
+    }
+    json::object responses;
+    const int ok = route.response_schema.empty() && route.method == Method::del ? 204
+                   : route.method == Method::post && route.tag != "auth" &&
+                           route.tag != "imports" && route.pattern.find('{') == std::string::npos
+                       ? 201
+                       : 200;
+    json::object success{{"description", "success"}};
+    if (!route.response_schema.empty()) {
+      success["content"] = {{"application/json", {{"schema", ref(route.response_schema)}}}};
+    }
+    responses[std::to_string(ok)] = std::move(success);
+    responses["default"] = {
+        {"description", "an error"},
+        {"content", {{"application/problem+json", {{"schema", ref("Problem")}}}}}};
+    op["responses"] = std::move(responses);
+    if (route.access.public_route) {
+      op["security"] = json::array{};
+    } else {
+      json::array roles;
+      for (auto r : route.access.roles) roles.push_back(json::string(core::to_string(r)));
+      op["x-roles"] = std::move(roles);
+    }
+    auto& item = paths[route.pattern];
+    if (!item.is_object()) item.emplace_object();
+    item.as_object()[method_key(route.method)] = std::move(op);
+  }
+  json::object doc;
+  doc["openapi"] = "3.1.0";
+  doc["info"] = {{"title", "Boucle API"},
+                 {"version", "1"},
+                 {"description", "Field-sales execution: stores, visits, audits, orders, sync."}};
+  doc["paths"] = std::move(paths);
+  doc["components"] = {
+      {"schemas", json::parse(SCHEMAS)},
+      {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}};
+  doc["security"] = json::array{json::object{{"bearer", json::array{}}}};
+  return json::serialize(doc);
+}
+
+}  // namespace boucle::api

@@ -1,0 +1,89 @@
+#include "api/router.hpp"
+
+#include <charconv>
+
+namespace boucle::api {
+
+std::string_view to_string(Method m) {
+  switch (m) {
+    case Method::get: return "GET";
+    case Method::post: return "POST";
+    case Method::patch: return "PATCH";
+    case Method::put: return "PUT";
+    case Method::del: return "DELETE";
+    case Method::head: return "HEAD";
+    case Method::options: return "OPTIONS";
+    case Method::other: return "OTHER";
+  }
+  return "OTHER";
+}
+
+Method parse_method(std::string_view m) {
+  if (m == "GET") return Method::get;
+  if (m == "POST") return Method::post;
+  if (m == "PATCH") return Method::patch;
+  if (m == "PUT") return Method::put;
+  if (m == "DELETE") return Method::del;
+  if (m == "HEAD") return Method::head;
+  if (m == "OPTIONS") return Method::options;
+  return Method::other;
+}
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// Matches one path against a pattern, capturing {…} segments as positive ids.
+// `shape_only` ignores whether a captured segment is a valid id (for 405 detection).
+bool matches(std::string_view pattern, const std::vector<std::string_view>& parts,
+             std::vector<core::Id>* ids) {
+  auto pat = split_path(pattern);
+  if (pat.size() != parts.size()) return false;
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    if (!pat[i].empty() && pat[i].front() == '{') {
+      core::Id id = 0;
+      auto [p, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), id);
+      if (ec != std::errc{} || p != parts[i].data() + parts[i].size() || id <= 0) return false;
+      if (ids) ids->push_back(id);
+    } else if (pat[i] != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Router::add(Route route) { routes_.push_back(std::move(route)); }
+
+std::optional<Match> Router::match(Method method, std::string_view path,
+                                   std::vector<Method>& allowed) const {
+  // A trailing slash is not the same resource; "/api/v1/stores/" is unknown.
+  if (path.size() > 1 && path.back() == '/') return std::nullopt;
+  const auto parts = split_path(path);
+  const Method wanted = method == Method::head ? Method::get : method;
+  allowed.clear();
+  for (const auto& r : routes_) {
+    std::vector<core::Id> ids;
+    if (!matches(r.pattern, parts, &ids)) continue;
+    if (r.method == wanted) return Match{&r, std::move(ids)};
+    allowed.push_back(r.method);
+  }
+  return std::nullopt;
+}
+
+}  // namespace boucle::api

@@ -1,0 +1,227 @@
+#include "server/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "api/app.hpp"
+
+namespace boucle::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+api::Request to_api(const http::request<http::string_body>& req, const std::string& ip) {
+  api::Request r;
+  r.method = api::parse_method(std::string_view(req.method_string().data(), req.method_string().size()));
+  r.target = std::string(req.target());
+  r.content_type = std::string(req[http::field::content_type]);
+  r.authorization = std::string(req[http::field::authorization]);
+  r.if_match = std::string(req[http::field::if_match]);
+  r.body = req.body();
+  r.client_ip = ip;
+  return r;
+}
+
+http::response<http::string_body> to_beast(api::Response&& res, unsigned version,
+                                           bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+  out.set(http::field::server, "boucle");
+  if (!res.content_type.empty()) out.set(http::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = std::move(res.body);
+  out.prepare_payload();
+  return out;
+}
+
+// One connection: read a request (header first, to choose the body limit), answer, repeat
+// while keep-alive. All handlers of a session run on its strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, api::App& app, const Options& options)
+      : stream_(std::move(socket)), app_(app), options_(options) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    ip_ = ec ? "unknown" : ep.address().to_string();
+  }
+
+  void start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::read_header, shared_from_this()));
+  }
+
+ private:
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(app_.config().max_csv_body);
+    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return fail_read(ec);
+    const auto& header = parser_->get();
+    const std::size_t limit = api::body_limit_for(app_.config(), header.target());
+    if (auto len = parser_->content_length(); len && *len > limit) {
+      return reply_error(core::ErrorCode::payload_too_large,
+                         "the body is larger than " + std::to_string(limit) + " bytes");
+    }
+    parser_->body_limit(limit);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return fail_read(ec);
+    auto req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    api::Response res = app_.handle(to_api(req, ip_));
+    send(to_beast(std::move(res), req.version(), keep_alive));
+  }
+
+  void fail_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return reply_error(core::ErrorCode::payload_too_large, "the body is too large");
+    }
+    if (ec == http::error::header_limit) {
+      return reply_error(core::ErrorCode::header_too_large, "the header is too large");
+    }
+    reply_error(core::ErrorCode::bad_request, "malformed HTTP request: " + ec.message());
+  }
+
+  // A transport-level error: answer problem+json and close the connection.
+  void reply_error(core::ErrorCode code, const std::string& detail) {
+    api::Response res = api::problem_response(core::Error(code, detail));
+    app_.metrics().observe("?", "transport", res.status, 0);
+    send(to_beast(std::move(res), 11, false));
+  }
+
+  void send(http::response<http::string_body>&& msg) {
+    auto sp = std::make_shared<http::response<http::string_body>>(std::move(msg));
+    response_ = sp;
+    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    http::async_write(stream_, *sp,
+                      beast::bind_front_handler(&Session::on_write, shared_from_this(),
+                                                sp->need_eof()));
+  }
+
+  void on_write(bool close_after, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec || close_after) return close();
+    read_header();
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<void> response_;
+  api::App& app_;
+  const Options& options_;
+  std::string ip_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(api::App& a, Options o)
+      : app(a), options(std::move(o)), ioc(threads_for(options)), acceptor(ioc),
+        signals(ioc) {}
+
+  static int threads_for(const Options& o) {
+    if (o.threads > 0) return o.threads;
+    return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        s.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(s), app, options)->start();
+      }
+      accept();
+    });
+  }
+
+  api::App& app;
+  Options options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::vector<std::thread> pool;
+};
+
+Server::Server(api::App& app, Options options)
+    : impl_(std::make_unique<Impl>(app, std::move(options))) {}
+
+Server::~Server() {
+  stop();
+  for (auto& t : impl_->pool) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Server::start() {
+  auto& i = *impl_;
+  tcp::endpoint ep{asio::ip::make_address(i.options.address), i.options.port};
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  i.accept();
+}
+
+void Server::run(bool handle_signals) {
+  auto& i = *impl_;
+  if (handle_signals) {
+    i.signals.add(SIGINT);
+    i.signals.add(SIGTERM);
+    i.signals.async_wait([this](beast::error_code, int sig) {
+      spdlog::info("signal {} received, stopping", sig);
+      stop();
+    });
+  }
+  const int n = Impl::threads_for(i.options);
+  for (int k = 1; k < n; ++k) i.pool.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : i.pool) {
+    if (t.joinable()) t.join();
+  }
+  i.pool.clear();
+}
+
+void Server::stop() {
+  auto& i = *impl_;
+  asio::post(i.ioc, [&i] {
+    beast::error_code ec;
+    i.acceptor.close(ec);
+    i.signals.cancel(ec);
+  });
+  i.ioc.stop();
+}
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+}  // namespace boucle::server

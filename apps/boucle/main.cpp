@@ -1,7 +1,10 @@
 // boucle: the one command-line entry point (serve, demo, user add).
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <termios.h>
+
+#include <csignal>
 #include <unistd.h>
 
 #include <filesystem>
@@ -113,7 +116,10 @@ void print_error(const core::Error& e) {
 int main(int argc, char** argv) {
   CLI::App cli{"Boucle: field-sales execution (CRM, targeting, AI, planning)"};
   cli.require_subcommand(1);
+  // Logs go to standard error; standard output carries only results (the listening line…).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("boucle"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  std::signal(SIGPIPE, SIG_IGN);
 
   ServeFlags serve_flags;
   auto* serve_cmd = cli.add_subcommand("serve", "Serve the HTTP API");

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <vector>
+
+#include "core/domain.hpp"
+#include "demo/random.hpp"
+#include "demo/towns.hpp"
+
+namespace boucle::demo {
+
+struct PlacedStore {
+  core::Store store;
+  const Town* town = nullptr;
+};
+
+// `count` stores spread over the towns in proportion to population (sub-linearly: small towns
+// have more shops per head), with banners, channels, sizes, potentials, opening hours, visit
+// frequencies and tags consistent with each other. Codes are unique. No rep is assigned yet.
+std::vector<PlacedStore> place_stores(int count, Rng& rng);
+
+// Typical opening hours of a store of this channel and banner in a town of this size.
+core::WeeklyHours opening_hours(core::Channel channel, std::string_view banner, int town_population,
+                                Rng& rng);
+
+// Target visit frequency by channel (and whether it is a key account).
+int visit_frequency_days(core::Channel channel, bool key_account);
+
+}  // namespace boucle::demo

@@ -21,6 +21,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr core::UnixSeconds FUTURE_SLACK = 10 * 60;  // tolerated device clock skew
+constexpr core::UnixSeconds EARLIEST = 946'684'800;  // 2000-01-01: older is a broken clock
 constexpr std::string_view VISIT_STATUSES = "planned, in_progress, done, cancelled";
 
 core::Visit find_visit(storage::Tx& tx, RequestContext& ctx, core::Id id) {
@@ -36,6 +37,7 @@ void reject(std::string_view field, std::string message) {
 std::optional<core::UnixSeconds> not_in_future(std::optional<core::UnixSeconds> t,
                                                std::string_view field) {
   if (t && *t > core::now_seconds() + FUTURE_SLACK) reject(field, "must not be in the future");
+  if (t && *t < EARLIEST) reject(field, "must not be before 2000-01-01");
   return t;
 }
 

@@ -222,6 +222,50 @@ TEST_P(StorageSuite, OrdersKeepTheirLinesAndSalesUpsert) {
   });
 }
 
+TEST_P(StorageSuite, AttachmentsAndAssortmentRules) {
+  core::User rep = make_user("p@x.test", core::Role::rep);
+  core::Store s = make_store("ATT", std::nullopt);
+  core::Product p;
+  p.sku = "P-ATT";
+  core::Attachment a;
+  core::AssortmentRule r1, r2;
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(rep);
+    s.assigned_rep_id = rep.meta.id;
+    tx.insert_store(s);
+    tx.insert_product(p);
+    a.sha256 = std::string(64, 'a');
+    a.content_type = "image/jpeg";
+    a.size_bytes = 123456;
+    a.store_id = s.meta.id;
+    a.rep_id = rep.meta.id;
+    a.filename = "linéaire.jpg";
+    tx.insert_attachment(a);
+    r1.channel = core::Channel::proxi;
+    r1.product_id = p.meta.id;
+    tx.insert_assortment_rule(r1);
+  });
+  EXPECT_TRUE(write(db(), [&](Tx& tx) { return tx.remove(EntityKind::assortment_rule, r1.meta.id); }));
+  // Re-adding the same (channel, product) revives the rule under the same id, with a new seq.
+  write(db(), [&](Tx& tx) {
+    r2.channel = core::Channel::proxi;
+    r2.product_id = p.meta.id;
+    tx.insert_assortment_rule(r2);
+  });
+  EXPECT_EQ(r2.meta.id, r1.meta.id);
+  read(db(), [&](Tx& tx) {
+    auto got = tx.attachment(a.meta.id, Scope{rep.meta.id});
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->filename, "linéaire.jpg");
+    EXPECT_EQ(got->size_bytes, 123456);
+    EXPECT_FALSE(tx.attachment(a.meta.id, Scope{rep.meta.id + 100}));
+    auto rules = tx.assortment_rules(core::Channel::proxi, Page{});
+    ASSERT_EQ(rules.items.size(), 1u);
+    EXPECT_GT(rules.items[0].meta.seq, r1.meta.seq);
+    EXPECT_TRUE(tx.assortment_rules(core::Channel::hyper, Page{}).items.empty());
+  });
+}
+
 TEST_P(StorageSuite, SessionsExpireAndRevoke) {
   core::User u = make_user("s@x.test", core::Role::admin);
   write(db(), [&](Tx& tx) {

@@ -173,18 +173,24 @@ int main(int argc, char** argv) {
           spdlog::info("{} already has data: not seeding", demo_flags.db);
         }
       }
-      std::cout << "Demo logins" << (seeded ? "" : " (if the database was seeded by boucle demo)")
-                << ":\n";
-      for (const auto& u : world.users) {
-        std::cout << "  " << core::to_string(u.user.role) << "\t" << u.user.email << "\t"
-                  << u.password << "\n";
+      auto print_logins = [&] {
+        std::cout << "Demo logins" << (seeded ? "" : " (as seeded by boucle demo)") << ":\n";
+        for (const auto& u : world.users) {
+          std::cout << "  " << core::to_string(u.user.role) << "\t" << u.user.email << "\t"
+                    << u.password << "\n";
+        }
+      };
+      if (demo_no_serve) {
+        print_logins();
+        return 0;
       }
-      if (demo_no_serve) return 0;
       auto db = storage::open_sqlite(demo_flags.db, sqlite_options(demo_flags));
       return serve(*db, demo_flags, [&](std::uint16_t port) {
         print_listening(port, demo_flags.address);
-        std::cout << "Open http://localhost:" << port << "/api/openapi.json to explore the API"
-                  << std::endl;
+        std::cout << "\nBoucle demo: http://localhost:" << port
+                  << "  (API under /api/v1, described at /api/openapi.json)\n";
+        print_logins();
+        std::cout << "Stop with Ctrl-C." << std::endl;
       });
     }
     if (user_add->parsed()) {

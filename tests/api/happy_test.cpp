@@ -11,6 +11,10 @@ TEST_F(HappyPath, HealthAndMetrics) {
   auto h = c.get("/healthz");
   ASSERT_EQ(h.status, 200);
   EXPECT_EQ(h.json().at("status"), "ok");
+  auto home = c.get("/");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_EQ(home.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(home.body.find("/api/openapi.json"), std::string::npos);
   auto m = c.get("/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("boucle_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),

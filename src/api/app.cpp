@@ -42,6 +42,14 @@ Response list_response(json::array items, std::optional<core::Id> next_after) {
   return json_response(200, o);
 }
 
+Response tombstone(RequestContext& ctx, storage::EntityKind kind, core::Id id,
+                   std::string_view noun) {
+  if (!storage::write(ctx.app.db(), [&](storage::Tx& tx) { return tx.remove(kind, id); })) {
+    throw Error(ErrorCode::not_found, "no " + std::string(noun) + " " + std::to_string(id));
+  }
+  return no_content();
+}
+
 Response no_content() {
   Response r;
   r.status = 204;

@@ -4,10 +4,11 @@
 #include <optional>
 #include <string>
 
-#include <boost/json/fwd.hpp>
+#include <boost/json/array.hpp>
 
 #include "api/auth.hpp"
 #include "api/http.hpp"
+#include "api/json_output.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "core/error.hpp"
@@ -91,6 +92,16 @@ Response json_response(int status, const boost::json::value& body);
 // An item with its ETag (the version).
 Response item_response(int status, const boost::json::object& item);
 Response list_response(boost::json::array items, std::optional<core::Id> next_after);
+// A storage page as a list response, each item in its API form.
+template <typename T>
+Response page_response(const storage::PageResult<T>& page) {
+  boost::json::array items;
+  for (const auto& item : page.items) items.push_back(to_json(item));
+  return list_response(std::move(items), page.next_after);
+}
+// Tombstones the record `id` of `kind` (404 naming `noun` if there is none) and answers 204.
+Response tombstone(RequestContext& ctx, storage::EntityKind kind, core::Id id,
+                   std::string_view noun);
 Response problem_response(const core::Error& error);
 Response no_content();
 

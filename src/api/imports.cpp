@@ -439,9 +439,7 @@ Response list_sales(RequestContext& ctx) {
   auto page = ctx.page();
   auto result =
       storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.sales(f, ctx.scope(), page); });
-  json::array items;
-  for (const auto& s : result.items) items.push_back(to_json(s));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 }  // namespace

@@ -83,9 +83,7 @@ Response list_stores(RequestContext& ctx) {
   auto result = storage::read(ctx.app.db(), [&](storage::Tx& tx) {
     return tx.stores(filter, ctx.scope(), page);
   });
-  json::array items;
-  for (const auto& s : result.items) items.push_back(to_json(s));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response get_store(RequestContext& ctx) {
@@ -135,21 +133,13 @@ Response patch_store(RequestContext& ctx) {
 }
 
 Response delete_store(RequestContext& ctx) {
-  const auto id = ctx.id();
-  if (!storage::write(ctx.app.db(), [&](storage::Tx& tx) {
-        return tx.remove(storage::EntityKind::store, id);
-      })) {
-    throw Error(ErrorCode::not_found, "no store " + std::to_string(id));
-  }
-  return no_content();
+  return tombstone(ctx, storage::EntityKind::store, ctx.id(), "store");
 }
 
 Response list_products(RequestContext& ctx) {
   auto page = ctx.page();
   auto result = storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.products(page); });
-  json::array items;
-  for (const auto& p : result.items) items.push_back(to_json(p));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response get_product(RequestContext& ctx) {
@@ -200,13 +190,7 @@ Response patch_product(RequestContext& ctx) {
 }
 
 Response delete_product(RequestContext& ctx) {
-  const auto id = ctx.id();
-  if (!storage::write(ctx.app.db(), [&](storage::Tx& tx) {
-        return tx.remove(storage::EntityKind::product, id);
-      })) {
-    throw Error(ErrorCode::not_found, "no product " + std::to_string(id));
-  }
-  return no_content();
+  return tombstone(ctx, storage::EntityKind::product, ctx.id(), "product");
 }
 
 Response list_rules(RequestContext& ctx) {
@@ -222,9 +206,7 @@ Response list_rules(RequestContext& ctx) {
   auto result = storage::read(ctx.app.db(), [&](storage::Tx& tx) {
     return tx.assortment_rules(channel, page);
   });
-  json::array items;
-  for (const auto& r : result.items) items.push_back(to_json(r));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response post_rule(RequestContext& ctx) {
@@ -247,13 +229,7 @@ Response post_rule(RequestContext& ctx) {
 }
 
 Response delete_rule(RequestContext& ctx) {
-  const auto id = ctx.id();
-  if (!storage::write(ctx.app.db(), [&](storage::Tx& tx) {
-        return tx.remove(storage::EntityKind::assortment_rule, id);
-      })) {
-    throw Error(ErrorCode::not_found, "no assortment rule " + std::to_string(id));
-  }
-  return no_content();
+  return tombstone(ctx, storage::EntityKind::assortment_rule, ctx.id(), "assortment rule");
 }
 
 }  // namespace

@@ -118,9 +118,7 @@ Response list_users(RequestContext& ctx) {
     return list_response(std::move(items), std::nullopt);
   }
   auto result = storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.users(page); });
-  json::array items;
-  for (const auto& u : result.items) items.push_back(to_json(u));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response post_user(RequestContext& ctx) {
@@ -171,11 +169,7 @@ Response delete_user(RequestContext& ctx) {
   if (id == ctx.who().user.meta.id) {
     throw Error(ErrorCode::conflict, "an admin cannot delete themself");
   }
-  bool removed = storage::write(ctx.app.db(), [&](storage::Tx& tx) {
-    return tx.remove(storage::EntityKind::user, id);
-  });
-  if (!removed) throw Error(ErrorCode::not_found, "no user " + std::to_string(id));
-  return no_content();
+  return tombstone(ctx, storage::EntityKind::user, id, "user");
 }
 
 }  // namespace

@@ -62,9 +62,7 @@ Response list_visits(RequestContext& ctx) {
   auto page = ctx.page();
   auto result =
       storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.visits(f, ctx.scope(), page); });
-  json::array items;
-  for (const auto& v : result.items) items.push_back(to_json(v));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response get_visit(RequestContext& ctx) {
@@ -252,9 +250,7 @@ Response list_audits(RequestContext& ctx) {
   auto page = ctx.page();
   auto result =
       storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.audits(f, ctx.scope(), page); });
-  json::array items;
-  for (const auto& a : result.items) items.push_back(to_json(a));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response get_audit(RequestContext& ctx) {
@@ -370,9 +366,7 @@ Response list_orders(RequestContext& ctx) {
   auto page = ctx.page();
   auto result =
       storage::read(ctx.app.db(), [&](storage::Tx& tx) { return tx.orders(f, ctx.scope(), page); });
-  json::array items;
-  for (const auto& o : result.items) items.push_back(to_json(o));
-  return list_response(std::move(items), result.next_after);
+  return page_response(result);
 }
 
 Response get_order(RequestContext& ctx) {

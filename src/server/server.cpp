@@ -124,7 +124,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(bool close_after, beast::error_code ec, std::size_t) {
     response_.reset();
-    if (ec || close_after) return close();
+    if (ec) return close();
+    if (close_after) return linger();
     read_header();
   }
 
@@ -133,10 +134,28 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // After an answer that closes the connection while the client may still be sending (a body
+  // refused as too large), stop sending and drain what arrives for a short while: closing with
+  // unread data would reset the connection and could destroy the answer before it is read.
+  void linger() {
+    close();
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_.resize(16 * 1024);
+    stream_.async_read_some(asio::buffer(drain_),
+                            beast::bind_front_handler(&Session::on_drain, shared_from_this()));
+  }
+
+  void on_drain(beast::error_code ec, std::size_t) {
+    if (ec) return;  // EOF, timeout or reset: the session ends and the socket closes
+    stream_.async_read_some(asio::buffer(drain_),
+                            beast::bind_front_handler(&Session::on_drain, shared_from_this()));
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<void> response_;
+  std::vector<char> drain_;
   api::App& app_;
   const Options& options_;
   std::string ip_;

@@ -1,5 +1,7 @@
 #include <random>
 
+#include "mutate.hpp"
+
 #include "api_fixture.hpp"
 
 // Seeded random and mutated bodies against the real server: never a 5xx, never a hang, every
@@ -10,19 +12,10 @@ using Fuzz = ApiTest;
 
 namespace {
 
+const std::string JSON_ALPHABET = std::string("{}[]\",:0123456789.eE+-truefalsn \\u\xC3\xA9\xFF") + '\0';
+
 std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const std::string ALPHABET = std::string("{}[]\",:0123456789.eE+-truefalsn \\u\xC3\xA9\xFF") + '\0';
-  const int edits = 1 + static_cast<int>(rng() % 6);
-  for (int e = 0; e < edits; ++e) {
-    const std::size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
-    const char c = ALPHABET[rng() % ALPHABET.size()];
-    switch (rng() % 3) {
-      case 0: s.insert(pos, 1, c); break;
-      case 1: if (pos < s.size()) s.erase(pos, 1); break;
-      default: if (pos < s.size()) s[pos] = c; break;
-    }
-  }
-  return s;
+  return testing::mutate(std::move(s), rng, JSON_ALPHABET, 6);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <random>
 
+#include "mutate.hpp"
+
 #include "core/csv.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
@@ -13,19 +15,10 @@ namespace boucle::core {
 
 namespace {
 
+const std::string CSV_ALPHABET = std::string("\",;\n\r \t\xEF\xBB\xBF" "ab09:-.[]{}\xC3\xA9\xFF") + '\0';
+
 std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const std::string ALPHABET = std::string("\",;\n\r \t\xEF\xBB\xBF" "ab09:-.[]{}\xC3\xA9\xFF") + '\0';
-  const int edits = 1 + static_cast<int>(rng() % 8);
-  for (int e = 0; e < edits; ++e) {
-    const std::size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
-    const char c = ALPHABET[rng() % ALPHABET.size()];
-    switch (rng() % 3) {
-      case 0: s.insert(pos, 1, c); break;
-      case 1: if (pos < s.size()) s.erase(pos, 1); break;
-      default: if (pos < s.size()) s[pos] = c; break;
-    }
-  }
-  return s;
+  return testing::mutate(std::move(s), rng, CSV_ALPHABET, 8);
 }
 
 }  // namespace

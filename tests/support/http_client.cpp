@@ -47,10 +47,13 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
     req.prepare_payload();
     beast::error_code ec;
     http::write(*impl_->stream, req, ec);
+    // Even if writing failed (the server refused the body and closed), its answer may be there.
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
-    if (!ec) http::read(*impl_->stream, buffer, parser, ec);
+    beast::error_code read_ec;
+    http::read(*impl_->stream, buffer, parser, read_ec);
+    ec = read_ec;
     if (ec) {
       // The server closed a kept-alive connection (or refused a body): retry once, fresh.
       impl_->stream.reset();
@@ -109,10 +112,10 @@ std::string HttpClient::raw(const std::string& bytes) {
   asio::io_context ioc;
   tcp::socket s(ioc);
   s.connect(tcp::endpoint(asio::ip::make_address(host_), port_));
-  asio::write(s, asio::buffer(bytes));
+  beast::error_code ec;
+  asio::write(s, asio::buffer(bytes), ec);  // the server may close before reading it all
   std::string out;
   char buf[4096];
-  beast::error_code ec;
   while (true) {
     auto n = s.read_some(asio::buffer(buf), ec);
     out.append(buf, n);

@@ -35,7 +35,11 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "home": {"type": ["object", "null"]}, "working_hours": {"$ref": "#/components/schemas/WeeklyHours"},
     "lunch_start": {"type": "string"}, "lunch_end": {"type": "string"}, "lunch_minutes": {"type": "integer"},
     "overnight_allowed": {"type": "boolean"}, "max_daily_driving_minutes": {"type": "integer"}, "active": {"type": "boolean"}}},
-  "UserPatch": {"type": "object", "additionalProperties": false, "description": "Any UserCreate field, plus version.", "properties": {"version": {"type": "integer"}}},
+  "UserPatch": {"type": "object", "additionalProperties": false, "description": "Any UserCreate field (all optional), plus version unless If-Match is sent.", "properties": {
+    "version": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["admin", "manager", "rep"]},
+    "password": {"type": "string", "minLength": 10}, "home": {"type": ["object", "null"]}, "working_hours": {"$ref": "#/components/schemas/WeeklyHours"},
+    "lunch_start": {"type": "string"}, "lunch_end": {"type": "string"}, "lunch_minutes": {"type": "integer"},
+    "overnight_allowed": {"type": "boolean"}, "max_daily_driving_minutes": {"type": "integer"}, "active": {"type": "boolean"}}},
   "UserList": {"$ref": "#/components/schemas/List"},
   "Store": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
@@ -47,9 +51,20 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "timezone": {"type": "string"}, "opening_hours": {"$ref": "#/components/schemas/WeeklyHours"},
     "potential": {"type": "number"}, "size_sqm": {"type": "integer"}, "assigned_rep_id": {"type": ["integer", "null"]},
     "visit_frequency_days": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}},
-  "StoreCreate": {"type": "object", "required": ["code", "name", "lat", "lon"], "additionalProperties": false,
-    "description": "The writable Store fields (all but id, version, seq, created_at, updated_at)."},
-  "StorePatch": {"type": "object", "additionalProperties": false, "description": "Any StoreCreate field, plus version."},
+  "StoreCreate": {"type": "object", "required": ["code", "name", "lat", "lon"], "additionalProperties": false, "properties": {
+    "code": {"type": "string", "maxLength": 64}, "name": {"type": "string", "maxLength": 200}, "banner": {"type": "string"},
+    "channel": {"enum": ["hyper", "super", "proxi", "drive", "cash_carry", "specialist", "other"]},
+    "address": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
+    "lat": {"type": "number", "minimum": -90, "maximum": 90}, "lon": {"type": "number", "minimum": -180, "maximum": 180},
+    "timezone": {"type": "string"}, "opening_hours": {"$ref": "#/components/schemas/WeeklyHours"},
+    "potential": {"type": "number", "minimum": 0}, "size_sqm": {"type": "integer", "minimum": 0}, "assigned_rep_id": {"type": ["integer", "null"]},
+    "visit_frequency_days": {"type": "integer", "minimum": 1, "maximum": 365}, "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 20}}},
+  "StorePatch": {"type": "object", "additionalProperties": false, "description": "Any StoreCreate field (all optional), plus version unless If-Match is sent.", "properties": {
+    "version": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "banner": {"type": "string"}, "channel": {"type": "string"},
+    "address": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"},
+    "timezone": {"type": "string"}, "opening_hours": {"$ref": "#/components/schemas/WeeklyHours"}, "potential": {"type": "number"},
+    "size_sqm": {"type": "integer"}, "assigned_rep_id": {"type": ["integer", "null"]}, "visit_frequency_days": {"type": "integer"},
+    "tags": {"type": "array", "items": {"type": "string"}}}},
   "StoreList": {"$ref": "#/components/schemas/List"},
   "Product": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
@@ -57,14 +72,21 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "sku": {"type": "string"}, "ean": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
     "range": {"type": "string"}, "price_cents": {"type": "integer"}, "launched_on": {"type": ["string", "null"], "format": "date"},
     "active": {"type": "boolean"}}},
-  "ProductCreate": {"type": "object", "required": ["sku", "name"], "additionalProperties": false},
-  "ProductPatch": {"type": "object", "additionalProperties": false},
+  "ProductCreate": {"type": "object", "required": ["sku", "name"], "additionalProperties": false, "properties": {
+    "sku": {"type": "string"}, "name": {"type": "string"}, "ean": {"type": "string", "description": "8 or 13 digits, valid check digit"},
+    "brand": {"type": "string"}, "range": {"type": "string"}, "price_cents": {"type": "integer", "minimum": 0},
+    "launched_on": {"type": ["string", "null"], "format": "date"}, "active": {"type": "boolean"}}},
+  "ProductPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "version": {"type": "integer"}, "sku": {"type": "string"}, "name": {"type": "string"}, "ean": {"type": "string"},
+    "brand": {"type": "string"}, "range": {"type": "string"}, "price_cents": {"type": "integer"},
+    "launched_on": {"type": ["string", "null"]}, "active": {"type": "boolean"}}},
   "ProductList": {"$ref": "#/components/schemas/List"},
   "AssortmentRule": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
     "created_at": {"type": "string"}, "updated_at": {"type": "string"},
     "channel": {"type": "string"}, "product_id": {"type": "integer"}}},
-  "AssortmentRuleCreate": {"type": "object", "required": ["channel", "product_id"], "additionalProperties": false},
+  "AssortmentRuleCreate": {"type": "object", "required": ["channel", "product_id"], "additionalProperties": false, "properties": {
+    "channel": {"enum": ["hyper", "super", "proxi", "drive", "cash_carry", "specialist", "other"]}, "product_id": {"type": "integer"}}},
   "AssortmentRuleList": {"$ref": "#/components/schemas/List"},
   "Visit": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
@@ -95,8 +117,13 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "rep_id": {"type": "integer"}, "product_id": {"type": "integer"}, "present": {"type": "boolean"},
     "facings": {"type": "integer"}, "shelf_price_cents": {"type": ["integer", "null"]},
     "out_of_stock": {"type": "boolean"}, "promo": {"type": "boolean"}}},
-  "AuditCreate": {"type": "object", "required": ["visit_id", "product_id", "present"], "additionalProperties": false},
-  "AuditPatch": {"type": "object", "additionalProperties": false},
+  "AuditCreate": {"type": "object", "required": ["visit_id", "product_id", "present"], "additionalProperties": false, "properties": {
+    "visit_id": {"type": "integer"}, "product_id": {"type": "integer"}, "client_id": {"type": "string"}, "present": {"type": "boolean"},
+    "facings": {"type": "integer", "minimum": 0, "maximum": 1000}, "shelf_price_cents": {"type": ["integer", "null"]},
+    "out_of_stock": {"type": "boolean"}, "promo": {"type": "boolean"}}},
+  "AuditPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "version": {"type": "integer"}, "present": {"type": "boolean"}, "facings": {"type": "integer"},
+    "shelf_price_cents": {"type": ["integer", "null"]}, "out_of_stock": {"type": "boolean"}, "promo": {"type": "boolean"}}},
   "AuditList": {"$ref": "#/components/schemas/List"},
   "Order": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
@@ -106,9 +133,17 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "lines": {"type": "array", "items": {"type": "object", "properties": {
       "product_id": {"type": "integer"}, "quantity": {"type": "integer"}, "unit_price_cents": {"type": "integer"}}}},
     "total_cents": {"type": "integer"}}},
+  "OrderLineInput": {"type": "object", "required": ["product_id", "quantity"], "additionalProperties": false, "properties": {
+    "product_id": {"type": "integer"}, "quantity": {"type": "integer", "minimum": 1},
+    "unit_price_cents": {"type": "integer", "description": "default: the product's list price"}}},
   "OrderCreate": {"type": "object", "required": ["lines"], "additionalProperties": false,
-    "description": "store_id or visit_id, lines of {product_id, quantity, unit_price_cents?}, status?, client_id?"},
-  "OrderPatch": {"type": "object", "additionalProperties": false},
+    "description": "store_id or visit_id (or both, consistent) is required.", "properties": {
+    "store_id": {"type": "integer"}, "visit_id": {"type": "integer"}, "client_id": {"type": "string"},
+    "status": {"enum": ["draft", "confirmed", "cancelled"]},
+    "lines": {"type": "array", "minItems": 1, "maxItems": 500, "items": {"$ref": "#/components/schemas/OrderLineInput"}}}},
+  "OrderPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "version": {"type": "integer"}, "status": {"enum": ["draft", "confirmed", "cancelled"]},
+    "lines": {"type": "array", "items": {"$ref": "#/components/schemas/OrderLineInput"}}}},
   "OrderList": {"$ref": "#/components/schemas/List"},
   "SalesFact": {"type": "object", "properties": {"id": {"type": "integer"}, "store_id": {"type": "integer"},
     "product_id": {"type": "integer"}, "week": {"type": "string", "format": "date"}, "units": {"type": "integer"},

@@ -1,3 +1,4 @@
+#include <map>
 #include <set>
 
 #include "api_fixture.hpp"
@@ -237,6 +238,41 @@ TEST_F(HappyPath, OpenApiDescribesWhatIsServed) {
   const auto& props = schemas.at("Store").at("properties").as_object();
   EXPECT_EQ(store.size(), props.size());
   for (auto& [k, v] : store) EXPECT_TRUE(props.contains(k)) << k;
+  // One record of every kind, then each must have exactly the properties of its schema.
+  auto rep = as(world_->rep_a_token);
+  auto visit = rep.post("/api/v1/visits", json::object{{"store_id", world_->store_a}});
+  ASSERT_EQ(visit.status, 201);
+  const auto visit_path = "/api/v1/visits/" + std::to_string(visit.json().at("id").as_int64());
+  ASSERT_EQ(rep.post(visit_path + "/check-in", json::object{{"lat", 45.764}, {"lon", 4.836}}).status, 200);
+  ASSERT_EQ(rep.post("/api/v1/audits", json::object{{"visit_id", visit.json().at("id")},
+                                                    {"product_id", world_->product}, {"present", true}})
+                .status,
+            201);
+  ASSERT_EQ(rep.post("/api/v1/orders", json::object{{"visit_id", visit.json().at("id")},
+                                                    {"lines", json::array{json::object{
+                                                                  {"product_id", world_->product}, {"quantity", 1}}}}})
+                .status,
+            201);
+  ASSERT_EQ(rep.post(visit_path + "/check-out", json::object{}).status, 200);
+  ASSERT_EQ(c.post("/api/v1/assortment-rules", json::object{{"channel", "super"}, {"product_id", world_->product}})
+                .status,
+            201);
+  ASSERT_EQ(c.post_csv("/api/v1/imports/sales", "store_code,sku,week,units\nA-1,SKU-1,2026-W47,3\n").status, 200);
+  const std::map<std::string, std::string> schema_of = {
+      {"user", "User"},   {"store", "Store"}, {"product", "Product"}, {"assortment_rule", "AssortmentRule"},
+      {"visit", "Visit"}, {"audit", "Audit"}, {"order", "Order"},     {"sales", "SalesFact"}};
+  std::set<std::string> kinds_checked;
+  const auto changes = c.get("/api/v1/changes?limit=2000").json();
+  for (const auto& ch : changes.at("items").as_array()) {
+    if (ch.at("deleted").as_bool()) continue;
+    const std::string kind(ch.at("kind").as_string());
+    const auto& props = schemas.at(schema_of.at(kind)).at("properties").as_object();
+    const auto& data = ch.at("data").as_object();
+    EXPECT_EQ(data.size(), props.size()) << kind;
+    for (auto& [k, v] : data) EXPECT_TRUE(props.contains(k)) << kind << "." << k;
+    kinds_checked.insert(kind);
+  }
+  EXPECT_EQ(kinds_checked.size(), schema_of.size());
   auto user = c.get("/api/v1/me").json().as_object();
   for (auto& [k, v] : user) EXPECT_TRUE(schemas.at("User").at("properties").as_object().contains(k)) << k;
   EXPECT_FALSE(user.contains("password_hash"));

@@ -47,11 +47,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-// Matches one path against a pattern, capturing {…} segments as positive ids.
-// `shape_only` ignores whether a captured segment is a valid id (for 405 detection).
-bool matches(std::string_view pattern, const std::vector<std::string_view>& parts,
+// Matches one path against a pattern's segments, capturing {…} segments as positive ids.
+bool matches(const std::vector<std::string>& pat, const std::vector<std::string_view>& parts,
              std::vector<core::Id>* ids) {
-  auto pat = split_path(pattern);
   if (pat.size() != parts.size()) return false;
   for (std::size_t i = 0; i < pat.size(); ++i) {
     if (!pat[i].empty() && pat[i].front() == '{') {
@@ -68,7 +66,12 @@ bool matches(std::string_view pattern, const std::vector<std::string_view>& part
 
 }  // namespace
 
-void Router::add(Route route) { routes_.push_back(std::move(route)); }
+void Router::add(Route route) {
+  std::vector<std::string> segments;
+  for (auto part : split_path(route.pattern)) segments.emplace_back(part);
+  segments_.push_back(std::move(segments));
+  routes_.push_back(std::move(route));
+}
 
 std::optional<Match> Router::match(Method method, std::string_view path,
                                    std::vector<Method>& allowed) const {
@@ -77,9 +80,10 @@ std::optional<Match> Router::match(Method method, std::string_view path,
   const auto parts = split_path(path);
   const Method wanted = method == Method::head ? Method::get : method;
   allowed.clear();
-  for (const auto& r : routes_) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
     std::vector<core::Id> ids;
-    if (!matches(r.pattern, parts, &ids)) continue;
+    if (!matches(segments_[i], parts, &ids)) continue;
     if (r.method == wanted) return Match{&r, std::move(ids)};
     allowed.push_back(r.method);
   }

@@ -31,6 +31,8 @@ boost::json::value weekly_hours_to_json(const WeeklyHours& hours) {
 std::optional<WeeklyHours> weekly_hours_from_json(const boost::json::value& v,
                                                   const std::string& field,
                                                   std::vector<FieldError>& errors) {
+  // Field names are built only when reporting a problem: stored hours are read on every
+  // store look-up and are valid.
   const auto before = errors.size();
   const auto* obj = v.if_object();
   if (!obj) {
@@ -41,35 +43,37 @@ std::optional<WeeklyHours> weekly_hours_from_json(const boost::json::value& v,
   for (const auto& [key, day_value] : *obj) {
     std::size_t d = 0;
     while (d < 7 && DAY_KEYS[d] != std::string_view(key)) ++d;
-    const std::string day_field = field + "." + std::string(key);
+    auto day_field = [&] { return field + "." + std::string(key); };
     if (d == 7) {
-      errors.push_back({day_field, "unknown weekday (expected mon..sun)"});
+      errors.push_back({day_field(), "unknown weekday (expected mon..sun)"});
       continue;
     }
     const auto* arr = day_value.if_array();
     if (!arr || arr->size() > 8) {
-      errors.push_back({day_field, "must be an array of at most 8 [\"HH:MM\",\"HH:MM\"] pairs"});
+      errors.push_back({day_field(), "must be an array of at most 8 [\"HH:MM\",\"HH:MM\"] pairs"});
       continue;
     }
     for (std::size_t i = 0; i < arr->size(); ++i) {
+      auto fail = [&](const char* message) {
+        errors.push_back({day_field() + "[" + std::to_string(i) + "]", message});
+      };
       const auto* pair = (*arr)[i].if_array();
-      const std::string iv_field = day_field + "[" + std::to_string(i) + "]";
       if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) {
-        errors.push_back({iv_field, "must be a pair [\"HH:MM\",\"HH:MM\"]"});
+        fail("must be a pair [\"HH:MM\",\"HH:MM\"]");
         continue;
       }
       auto open = parse_hhmm((*pair)[0].get_string());
       auto close = parse_hhmm((*pair)[1].get_string());
       if (!open || !close) {
-        errors.push_back({iv_field, "times must be HH:MM between 00:00 and 24:00"});
+        fail("times must be HH:MM between 00:00 and 24:00");
         continue;
       }
       if (*open >= *close) {
-        errors.push_back({iv_field, "opening must be before closing"});
+        fail("opening must be before closing");
         continue;
       }
       if (!hours.days[d].empty() && hours.days[d].back().close > *open) {
-        errors.push_back({iv_field, "intervals must be sorted and must not overlap"});
+        fail("intervals must be sorted and must not overlap");
         continue;
       }
       hours.days[d].push_back({*open, *close});

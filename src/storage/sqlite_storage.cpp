@@ -34,6 +34,13 @@ class Connection {
 
   SQLite::Database& db() { return db_; }
 
+  // Transaction control through cached statements (no re-parsing per request).
+  void run(const char* sql) {
+    auto& q = stmt(sql);
+    q.reset();
+    q.exec();
+  }
+
   SQLite::Statement& stmt(const char* sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
@@ -1024,13 +1031,13 @@ class SqliteStorage final : public Storage {
   void read(const std::function<void(Tx&)>& fn) override {
     auto conn = acquire_reader();
     try {
-      conn->db().exec("BEGIN");
+      conn->run("BEGIN");
       try {
         SqliteTx tx(*conn);
         fn(tx);
-        conn->db().exec("COMMIT");
+        conn->run("COMMIT");
       } catch (...) {
-        conn->db().exec("ROLLBACK");
+        conn->run("ROLLBACK");
         throw;
       }
     } catch (const SQLite::Exception& e) {
@@ -1046,13 +1053,13 @@ class SqliteStorage final : public Storage {
   void write(const std::function<void(Tx&)>& fn) override {
     std::lock_guard lock(write_mutex_);
     try {
-      writer_->db().exec("BEGIN IMMEDIATE");
+      writer_->run("BEGIN IMMEDIATE");
       try {
         SqliteTx tx(*writer_);
         fn(tx);
-        writer_->db().exec("COMMIT");
+        writer_->run("COMMIT");
       } catch (...) {
-        writer_->db().exec("ROLLBACK");
+        writer_->run("ROLLBACK");
         throw;
       }
     } catch (const SQLite::Exception& e) {

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <unordered_map>
 
@@ -1050,21 +1052,27 @@ class SqliteStorage final : public Storage {
     release_reader(std::move(conn));
   }
 
+  // Group commit. Concurrent writers queue their functions; the first to find no batch running
+  // leads: it runs everything queued in one transaction, each function inside its own savepoint
+  // (one that throws undoes only its own writes), and commits once, so a batch costs one fsync.
+  // Every caller returns only after the commit that holds its writes, or with its own error.
   void write(const std::function<void(Tx&)>& fn) override {
-    std::lock_guard lock(write_mutex_);
-    try {
-      writer_->run("BEGIN IMMEDIATE");
-      try {
-        SqliteTx tx(*writer_);
-        fn(tx);
-        writer_->run("COMMIT");
-      } catch (...) {
-        writer_->run("ROLLBACK");
-        throw;
-      }
-    } catch (const SQLite::Exception& e) {
-      throw storage_error(e);
+    PendingWrite mine{&fn, nullptr, false};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&mine);
+    queue_cv_.wait(lock, [&] { return mine.done || !leader_active_; });
+    if (!mine.done) {
+      leader_active_ = true;
+      std::vector<PendingWrite*> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      run_batch(batch);
+      lock.lock();
+      leader_active_ = false;
+      for (auto* p : batch) p->done = true;
+      queue_cv_.notify_all();
     }
+    if (mine.error) std::rethrow_exception(mine.error);
   }
 
   int schema_version() override {
@@ -1075,6 +1083,65 @@ class SqliteStorage final : public Storage {
   std::string describe() const override { return "sqlite:" + path_; }
 
  private:
+  struct PendingWrite {
+    const std::function<void(Tx&)>* fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  static std::exception_ptr current_error() {
+    try {
+      throw;
+    } catch (const SQLite::Exception& e) {
+      return std::make_exception_ptr(storage_error(e));
+    } catch (...) {
+      return std::current_exception();
+    }
+  }
+
+  void run_batch(const std::vector<PendingWrite*>& batch) {
+    std::lock_guard lock(write_mutex_);
+    try {
+      writer_->run("BEGIN IMMEDIATE");
+    } catch (...) {
+      for (auto* p : batch) p->error = current_error();
+      return;
+    }
+    SqliteTx tx(*writer_);
+    const bool alone = batch.size() == 1;  // a lone write needs no savepoint
+    for (auto* p : batch) {
+      try {
+        if (alone) {
+          (*p->fn)(tx);
+          continue;
+        }
+        writer_->run("SAVEPOINT w");
+        try {
+          (*p->fn)(tx);
+          writer_->run("RELEASE w");
+        } catch (...) {
+          writer_->run("ROLLBACK TO w");
+          writer_->run("RELEASE w");
+          throw;
+        }
+      } catch (...) {
+        p->error = current_error();
+      }
+    }
+    try {
+      writer_->run(alone && batch[0]->error ? "ROLLBACK" : "COMMIT");
+    } catch (...) {
+      auto error = current_error();
+      try {
+        writer_->run("ROLLBACK");
+      } catch (...) {
+      }
+      for (auto* p : batch) {
+        if (!p->error) p->error = error;
+      }
+    }
+  }
+
   void migrate() {
     auto migrations = sqlite_migrations();
     int version = writer_->db().execAndGet("PRAGMA user_version").getInt();
@@ -1113,7 +1180,11 @@ class SqliteStorage final : public Storage {
 
   std::string path_;
   SqliteOptions options_;
-  std::mutex write_mutex_;
+  std::mutex write_mutex_;  // guards writer_
+  std::mutex queue_mutex_;  // guards queue_ and leader_active_
+  std::condition_variable queue_cv_;
+  std::vector<PendingWrite*> queue_;
+  bool leader_active_ = false;
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;

@@ -1,6 +1,8 @@
 #include "storage_suite.hpp"
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "core/error.hpp"
 
@@ -80,6 +82,45 @@ TEST_P(StorageSuite, FailedWriteLeavesNothing) {
   auto counts = read(db(), [&](Tx& tx) { return tx.counts(); });
   EXPECT_EQ(counts.stores, 0);
   EXPECT_EQ(read(db(), [&](Tx& tx) { return tx.last_seq(); }), 0);
+}
+
+TEST_P(StorageSuite, ConcurrentWritesCommitOrFailAlone) {
+  // Eight threads write at once; every third write throws after inserting. The others must all
+  // be there, the failed ones must have left nothing, and seqs stay unique.
+  constexpr int THREADS = 8, PER_THREAD = 40;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < THREADS; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < PER_THREAD; ++i) {
+        try {
+          write(db(), [&](Tx& tx) {
+            core::Store s = make_store("W" + std::to_string(t) + "-" + std::to_string(i), std::nullopt);
+            tx.insert_store(s);
+            if (i % 3 == 0) throw core::Error(core::ErrorCode::validation, "refused");
+          });
+          ++ok;
+        } catch (const core::Error&) {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed, THREADS * ((PER_THREAD + 2) / 3));
+  read(db(), [&](Tx& tx) {
+    EXPECT_EQ(tx.counts().stores, ok.load());
+    for (int t = 0; t < THREADS; ++t) {
+      for (int i = 0; i < PER_THREAD; ++i) {
+        const bool there = tx.store_by_code("W" + std::to_string(t) + "-" + std::to_string(i)).has_value();
+        EXPECT_EQ(there, i % 3 != 0) << t << "/" << i;
+      }
+    }
+    auto changes = tx.changes_since(0, Scope{}, 10'000);
+    std::set<Seq> seqs;
+    for (const auto& c : changes) EXPECT_TRUE(seqs.insert(c.seq).second);
+    EXPECT_EQ(static_cast<int>(changes.size()), ok.load());
+  });
 }
 
 TEST_P(StorageSuite, UniqueCodeIsAConflict) {

@@ -37,7 +37,7 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--db", f.db, "SQLite database file (created if missing)");
   cmd->add_option("--address", f.address, "Address to listen on");
   cmd->add_option("--port", f.port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
-  cmd->add_option("--threads", f.threads, "Server threads (0: one per core, at least 2)")
+  cmd->add_option("--threads", f.threads, "Server threads (0: two per core, at least 4)")
       ->check(CLI::Range(0, 256));
   cmd->add_option("--token-ttl", f.token_ttl, "Lifetime of a login token, in seconds")
       ->check(CLI::Range(1, 90 * 24 * 3600));

@@ -141,13 +141,13 @@ void seed_demo(api::App& app, const demo::World& world) {
   for (const auto& ds : world.stores) {
     const auto& s = ds.store;
     std::string tags;
-    for (const auto& t : s.tags) tags += (tags.empty() ? "" : "|") + t;
+    for (const auto& t : s.tags) tags.append(tags.empty() ? "" : "|").append(t);
     stores += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{},{:.2f},{},{},{},{}", csv_cell(s.code),
                           csv_cell(s.name), csv_cell(s.banner), core::to_string(s.channel),
                           csv_cell(s.address), csv_cell(s.postcode), csv_cell(s.city),
                           s.location.lat, s.location.lon, s.timezone, s.potential, s.size_sqm,
                           ds.rep_email, s.visit_frequency_days, csv_cell(tags));
-    for (const auto& day : s.opening_hours.days) stores += "," + day_cell(day);
+    for (const auto& day : s.opening_hours.days) stores.append(",").append(day_cell(day));
     stores += "\n";
   }
   client.call(api::Method::post, "/api/v1/imports/stores", admin_token, stores, "text/csv");

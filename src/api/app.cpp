@@ -27,10 +27,19 @@ Response json_response(int status, const json::value& body) {
   return r;
 }
 
+Response json_response(int status, const json::object& body) {
+  Response r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
+}
+
 Response item_response(int status, const json::object& item) {
   Response r = json_response(status, item);
   if (const auto* v = item.if_contains("version")) {
-    r.headers.emplace_back("ETag", "\"" + json::serialize(*v) + "\"");
+    std::string tag = "\"";
+    tag.append(json::serialize(*v)).push_back('"');
+    r.headers.emplace_back("ETag", std::move(tag));
   }
   return r;
 }
@@ -181,9 +190,7 @@ Response App::dispatch(const Request& request, const Match& match,
     if (!ctx.principal) {
       throw Error(ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
     }
-    bool allowed = false;
-    for (auto role : route.access.roles) allowed = allowed || role == ctx.principal->role();
-    if (!allowed) throw Error(ErrorCode::forbidden, "your role may not do this");
+    if (!route.access.allows(ctx.principal->role())) throw Error(ErrorCode::forbidden, "your role may not do this");
   }
 
   if (route.body != Body::none) {

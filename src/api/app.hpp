@@ -91,6 +91,7 @@ class RequestContext {
 Response json_response(int status, const boost::json::value& body);
 // An item with its ETag (the version).
 Response item_response(int status, const boost::json::object& item);
+Response json_response(int status, const boost::json::object& body);  // no copy into a value
 Response list_response(boost::json::array items, std::optional<core::Id> next_after);
 // A storage page as a list response, each item in its API form.
 template <typename T>

@@ -445,7 +445,7 @@ Response list_sales(RequestContext& ctx) {
 }  // namespace
 
 void add_import_routes(Router& r) {
-  const Access staff{false, {Role::admin, Role::manager}};
+  const Access staff = Access::only({Role::admin, Role::manager});
   r.add({Method::post, "/api/v1/imports/stores",
          "Import stores from CSV (columns: code, name, lat, lon required; see docs/API.md)",
          "imports", staff, Body::csv, {}, "", "ImportResult", import_stores});

@@ -226,7 +226,9 @@ std::string openapi_document(const Router& router) {
       op["security"] = json::array{};
     } else {
       json::array roles;
-      for (auto r : route.access.roles) roles.push_back(json::string(core::to_string(r)));
+      for (auto r : {core::Role::admin, core::Role::manager, core::Role::rep}) {
+        if (route.access.allows(r)) roles.push_back(json::string(core::to_string(r)));
+      }
       op["x-roles"] = std::move(roles);
     }
     auto& item = paths[route.pattern];

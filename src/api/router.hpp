@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,10 +18,19 @@ using Handler = std::function<Response(RequestContext&)>;
 
 enum class Body { none, json, csv };
 
-// Who may call a route. `public_route` needs no token.
+// Who may call a route. `public_route` needs no token; otherwise `roles` holds one bit per
+// core::Role allowed (all by default).
 struct Access {
   bool public_route = false;
-  std::vector<core::Role> roles = {core::Role::admin, core::Role::manager, core::Role::rep};
+  unsigned roles = 0b111;
+
+  static Access only(std::initializer_list<core::Role> allowed) {
+    Access a;
+    a.roles = 0;
+    for (auto r : allowed) a.roles |= 1u << static_cast<unsigned>(r);
+    return a;
+  }
+  bool allows(core::Role r) const { return (roles >> static_cast<unsigned>(r)) & 1u; }
 };
 
 struct Route {

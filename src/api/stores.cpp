@@ -267,7 +267,7 @@ void check_product(const core::Product& p, std::vector<core::FieldError>& errors
 }
 
 void add_store_routes(Router& r) {
-  const Access staff{false, {Role::admin, Role::manager}};
+  const Access staff = Access::only({Role::admin, Role::manager});
   r.add({Method::get, "/api/v1/stores", "List stores (a rep sees their territory)", "stores", {},
          Body::none, {"limit", "cursor", "rep_id", "channel"}, "", "StoreList", list_stores});
   r.add({Method::post, "/api/v1/stores", "Create a store", "stores", staff, Body::json, {},
@@ -281,7 +281,7 @@ void add_store_routes(Router& r) {
 }
 
 void add_product_routes(Router& r) {
-  const Access staff{false, {Role::admin, Role::manager}};
+  const Access staff = Access::only({Role::admin, Role::manager});
   r.add({Method::get, "/api/v1/products", "List products", "products", {}, Body::none,
          {"limit", "cursor"}, "", "ProductList", list_products});
   r.add({Method::post, "/api/v1/products", "Create a product", "products", staff, Body::json, {},

@@ -223,7 +223,7 @@ void add_auth_routes(Router& r) {
 }
 
 void add_user_routes(Router& r) {
-  const Access admin{false, {Role::admin}};
+  const Access admin = Access::only({Role::admin});
   r.add({Method::get, "/api/v1/users", "List users (a rep sees only themself)", "users", {},
          Body::none, {"limit", "cursor"}, "", "UserList", list_users});
   r.add({Method::post, "/api/v1/users", "Create a user", "users", admin, Body::json, {},

@@ -58,13 +58,20 @@ std::string plural(int n, std::string_view one, std::string_view many) {
 std::string format_euros(core::Cents cents) {
   const bool negative = cents < 0;
   const core::Cents abs = negative ? -cents : cents;
-  std::string euros = std::to_string(abs / 100);
-  for (int i = static_cast<int>(euros.size()) - 3; i > 0; i -= 3) {
-    euros.insert(static_cast<std::size_t>(i), " ");
+  // Thousands grouped by spaces, French style: 12 345,60 €.
+  const std::string digits = std::to_string(abs / 100);
+  std::string euros;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) euros.push_back(' ');
+    euros.push_back(digits[i]);
   }
   const auto c = abs % 100;
-  return (negative ? "-" : "") + euros + "," + static_cast<char>('0' + c / 10) +
-         static_cast<char>('0' + c % 10) + " €";
+  std::string out = negative ? "-" : "";
+  out.append(euros).append(",");
+  out.push_back(static_cast<char>('0' + c / 10));
+  out.push_back(static_cast<char>('0' + c % 10));
+  out.append(" €");
+  return out;
 }
 
 VisitWriteUp write_up(const VisitFacts& f, Rng& rng) {

@@ -170,7 +170,9 @@ struct Server::Impl {
 
   static int threads_for(const Options& o) {
     if (o.threads > 0) return o.threads;
-    return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    // Handlers run on these threads and a write waits for its commit (fsync): more threads than
+    // cores keep reads flowing while writes wait on the disk.
+    return std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   }
 
   void accept() {

@@ -18,7 +18,7 @@ namespace boucle::server {
 struct Options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port (see Server::port())
-  int threads = 0;            // 0: one per hardware thread, at least 2
+  int threads = 0;            // 0: two per hardware thread, at least 4
   int read_timeout_seconds = 30;
   std::size_t max_header_bytes = 16 * 1024;
 };

@@ -1025,6 +1025,7 @@ class SqliteStorage final : public Storage {
       writer_ = std::make_unique<Connection>(path_, options_);
       writer_->db().exec("PRAGMA journal_mode = WAL");
       migrate();
+      schema_version_ = writer_->db().execAndGet("PRAGMA user_version").getInt();
     } catch (const SQLite::Exception& e) {
       throw core::Error(ErrorCode::storage, "cannot open database " + path_ + ": " + e.what());
     }
@@ -1075,10 +1076,8 @@ class SqliteStorage final : public Storage {
     if (mine.error) std::rethrow_exception(mine.error);
   }
 
-  int schema_version() override {
-    std::lock_guard lock(write_mutex_);
-    return writer_->db().execAndGet("PRAGMA user_version").getInt();
-  }
+  // Set once by the migrations at open; reading it must not wait for a commit in progress.
+  int schema_version() override { return schema_version_; }
 
   std::string describe() const override { return "sqlite:" + path_; }
 
@@ -1180,6 +1179,7 @@ class SqliteStorage final : public Storage {
 
   std::string path_;
   SqliteOptions options_;
+  int schema_version_ = 0;
   std::mutex write_mutex_;  // guards writer_
   std::mutex queue_mutex_;  // guards queue_ and leader_active_
   std::condition_variable queue_cv_;

@@ -20,14 +20,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-api::Request to_api(const http::request<http::string_body>& req, const std::string& ip) {
+api::Request to_api(http::request<http::string_body>&& req, const std::string& ip) {
   api::Request r;
   r.method = api::parse_method(std::string_view(req.method_string().data(), req.method_string().size()));
   r.target = std::string(req.target());
   r.content_type = std::string(req[http::field::content_type]);
   r.authorization = std::string(req[http::field::authorization]);
   r.if_match = std::string(req[http::field::if_match]);
-  r.body = req.body();
+  r.body = std::move(req.body());
   r.client_ip = ip;
   return r;
 }
@@ -79,6 +79,22 @@ class Session : public std::enable_shared_from_this<Session> {
                          "the body is larger than " + std::to_string(limit) + " bytes");
     }
     parser_->body_limit(limit);
+    // A client that asked to be told before sending its body (curl does for large uploads)
+    // gets "100 Continue" at once instead of waiting for its own timeout.
+    if (beast::iequals(header[http::field::expect], "100-continue")) {
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                        header.version());
+      http::async_write(stream_, *interim,
+                        [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -87,7 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return fail_read(ec);
     auto req = parser_->release();
     const bool keep_alive = req.keep_alive();
-    api::Response res = app_.handle(to_api(req, ip_));
+    api::Response res = app_.handle(to_api(std::move(req), ip_));
     send(to_beast(std::move(res), req.version(), keep_alive));
   }
 

@@ -215,6 +215,15 @@ TEST_F(Hostile, RawGarbageOnTheSocket) {
   EXPECT_NE(reply.find("413"), std::string::npos);
 }
 
+TEST_F(Hostile, ExpectContinueIsAnsweredBeforeTheBody) {
+  auto c = anonymous();
+  // Headers only: a server that waits for the body would time out instead of answering 100.
+  const std::string head =
+      "POST /api/v1/imports/stores HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+      "Expect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n";
+  EXPECT_TRUE(c.raw_until(head, "\r\n\r\n").starts_with("HTTP/1.1 100 Continue\r\n"));
+}
+
 TEST_F(Hostile, RolesAreEnforced) {
   auto rep = as(world_->rep_a_token);
   expect_problem(rep.post("/api/v1/users", json::object{{"email", "x@y.fr"}, {"name", "x"}, {"role", "admin"},

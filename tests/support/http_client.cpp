@@ -124,4 +124,20 @@ std::string HttpClient::raw(const std::string& bytes) {
   return out;
 }
 
+std::string HttpClient::raw_until(const std::string& bytes, const std::string& marker) {
+  asio::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect(tcp::endpoint(asio::ip::make_address(host_), port_));
+  beast::error_code ec;
+  asio::write(s, asio::buffer(bytes), ec);
+  std::string out;
+  char buf[4096];
+  while (out.find(marker) == std::string::npos) {
+    auto n = s.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;
+  }
+  return out;
+}
+
 }  // namespace boucle::testing

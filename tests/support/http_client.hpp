@@ -41,6 +41,8 @@ class HttpClient {
 
   // Sends raw bytes on a new connection and returns whatever comes back before close.
   std::string raw(const std::string& bytes);
+  // Sends raw bytes on a new connection and reads until `marker` arrives (or the peer closes).
+  std::string raw_until(const std::string& bytes, const std::string& marker);
 
  private:
   struct Impl;

@@ -1,4 +1,4 @@
-// boucle: the one command-line entry point (serve, demo, user add).
+// boucle: the one command-line entry point (serve, demo, user add, plan, bench-planner).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "api/app.hpp"
+#include "commands.hpp"
 #include "api/users.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -144,9 +145,14 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", user_role, "admin, manager or rep")
       ->check(CLI::IsMember({"admin", "manager", "rep"}));
 
+  cli::Runner run;
+  cli::add_plan_command(cli, run);
+  cli::add_bench_planner_command(cli, run);
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
+    if (run) return run();
     if (serve_cmd->parsed()) {
       auto db = storage::open_sqlite(serve_flags.db, sqlite_options(serve_flags));
       spdlog::info("database {} at schema version {}", db->describe(), db->schema_version());

@@ -1,0 +1,7 @@
+#include "commands.hpp"
+
+namespace boucle::cli {
+
+void add_bench_planner_command(CLI::App&, Runner&) {}
+
+}  // namespace boucle::cli

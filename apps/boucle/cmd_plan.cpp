@@ -1,0 +1,7 @@
+#include "commands.hpp"
+
+namespace boucle::cli {
+
+void add_plan_command(CLI::App&, Runner&) {}
+
+}  // namespace boucle::cli

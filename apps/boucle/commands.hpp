@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+// Subcommands defined in their own files. Each adds itself to the CLI; when it is the one
+// parsed, its callback stores in `run` what main() runs (inside main's error handling).
+namespace boucle::cli {
+
+using Runner = std::function<int()>;
+
+void add_plan_command(CLI::App& app, Runner& run);           // cmd_plan.cpp
+void add_bench_planner_command(CLI::App& app, Runner& run);  // cmd_bench_planner.cpp
+
+}  // namespace boucle::cli

@@ -1,0 +1,1 @@
+// The planner edges (helpers in progress).

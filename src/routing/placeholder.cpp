@@ -1,0 +1,1 @@
+// OSRM client (in progress).

@@ -41,6 +41,8 @@ constexpr std::array TABLE = {
     Row{ErrorCode::unavailable, {503, "unavailable", "Service unavailable"}},
     Row{ErrorCode::bad_request, {400, "bad-request", "Malformed HTTP request"}},
     Row{ErrorCode::header_too_large, {431, "header-too-large", "Request header too large"}},
+    Row{ErrorCode::upstream, {502, "upstream", "An upstream service failed"}},
+    Row{ErrorCode::infeasible, {422, "infeasible", "The planning request cannot be satisfied"}},
 };
 
 }  // namespace

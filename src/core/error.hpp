@@ -33,6 +33,8 @@ enum class ErrorCode : std::uint16_t {
   unavailable = 20,
   bad_request = 21,      // malformed HTTP (transport level)
   header_too_large = 22,
+  upstream = 23,         // a service we depend on (OSRM…) failed or answered nonsense (502)
+  infeasible = 24,       // a plan request that cannot be satisfied (422)
 };
 
 struct ErrorInfo {

@@ -15,12 +15,25 @@ struct FieldState {
   Location location = 0;  // where the rep is now
   Time now = 0;           // the time now (a delay is simply a later `now`)
   std::vector<int> done;  // visits of that day already made (kept, not re-planned)
+  bool lunch_taken = false;
 };
 
 struct Change {
   std::vector<int> cancelled;  // visits of the day that will not happen (store closed, cancelled)
   std::vector<int> urgent;     // visits to fit today if at all possible (treated as mandatory)
 };
+
+// The rest of the day as a problem of its own: one rep, one day, starting at `state.location` at
+// `state.now`, ending where the plan's day ended; candidates are the day's remaining stops (kept
+// in preference: their prize gets a bonus), the urgent visits (mandatory) and the unplanned
+// visits that may be made that day. `original[k]` is visit k's index in `problem`.
+struct DayProblem {
+  Problem problem;
+  std::vector<int> original;
+  std::vector<int> kept_order;  // the remaining stops, in the plan's order (sub-problem indices)
+};
+DayProblem day_problem(const Problem& problem, const Solution& plan, const FieldState& state,
+                       const Change& change);
 
 // Re-optimises the rest of the rep's day from `state`, keeping the other days of `plan` as they
 // are. Stops of the day that still fit are kept in preference to new ones. Deterministic.

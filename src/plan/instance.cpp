@@ -153,7 +153,8 @@ Time Instance::earliest_start(int v, int day, Time arrival) const {
 }
 
 Time Instance::latest_start(int v, int day, Time latest) const {
-  if (!reachable(latest)) return -INF;
+  if (latest <= -INF / 2) return -INF;
+  latest = std::min(latest, INF);
   const auto k = static_cast<std::size_t>(v) * static_cast<std::size_t>(days_) + static_cast<std::size_t>(day);
   const Time d = dur_[static_cast<std::size_t>(v)];
   for (int i = win_begin_[k + 1] - 1; i >= win_begin_[k]; --i) {

@@ -19,7 +19,7 @@ struct Params {
   double blink = 0.01;
 };
 
-enum class Order { random, prize, far, close, narrow };
+enum class Order { random, prize, far, close, narrow, ratio };
 
 void sort_pool(const State& s, std::vector<int>& pool, Order order, Rng& rng,
                const std::vector<int>& absence) {
@@ -36,6 +36,7 @@ void sort_pool(const State& s, std::vector<int>& pool, Order order, Rng& rng,
       case Order::far: return -static_cast<double>(in.cost(depot, in.loc(v)));
       case Order::close: return static_cast<double>(in.cost(depot, in.loc(v)));
       case Order::narrow: return 0;
+      case Order::ratio: return 0;
     }
     return 0;
   };
@@ -62,7 +63,8 @@ class Sisr {
   Sisr(State& current, std::uint64_t seed)
       : in_(current.instance()), rng_(seed),
         absence_(static_cast<std::size_t>(current.instance().visits()), 0),
-        disabled_(static_cast<std::size_t>(current.instance().routes()), 0) {}
+        disabled_(static_cast<std::size_t>(current.instance().routes()), 0),
+        prizes_matter_(current.instance().typical_prize() > current.instance().typical_arc_cost()) {}
 
   // Removes strings of visits around a random seed visit; returns them.
   std::vector<int> ruin(State& s) {
@@ -178,7 +180,24 @@ class Sisr {
         }
       }
     }
-    sort_pool(s, pool, pick_order(rng_), rng_, absence_);
+    Order order = pick_order(rng_);
+    if (prizes_matter_ && rng_.uniform() < 0.4) order = Order::ratio;
+    sort_pool(s, pool, order, rng_, absence_);
+    if (order == Order::ratio) {
+      // Prize per unit of detour at the current best place, highest first (orienteering greedy).
+      std::vector<std::pair<double, int>> keyed;
+      for (int v : pool) {
+        State::Insertion ins;
+        double key = -1e300;
+        if (s.best_insertion(v, ins)) {
+          key = static_cast<double>(in_.prize(v)) / (static_cast<double>(std::max<Cost>(ins.delta, 0)) + in_.typical_arc_cost() * 0.1);
+        }
+        if (in_.mandatory(v)) key = 1e300;
+        keyed.emplace_back(key, v);
+      }
+      std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      for (std::size_t k = 0; k < keyed.size(); ++k) pool[k] = keyed[k].second;
+    }
     for (int v : pool) insert_one(s, v);
   }
 
@@ -205,6 +224,56 @@ class Sisr {
     return true;
   }
 
+  // Moves one night to another allowed place (a hotel, home, next to the last visit), then drops
+  // visits from the two days it joins until both are feasible again; returns the dropped ones.
+  // Lets the search explore hotel sequences, which insertion alone cannot change.
+  std::vector<int> shake_night(State& s) {
+    std::vector<int> dropped;
+    std::vector<int> reps;
+    for (int rep = 0; rep < in_.reps(); ++rep) {
+      if (in_.problem().reps[static_cast<std::size_t>(rep)].overnight.allowed) reps.push_back(rep);
+    }
+    if (reps.empty() || in_.days() < 2) return dropped;
+    const int rep = reps[static_cast<std::size_t>(rng_.below(static_cast<int>(reps.size())))];
+    const Rep& rp = in_.problem().reps[static_cast<std::size_t>(rep)];
+    const Overnight& on = rp.overnight;
+    const int d = rng_.below(in_.days() - 1);
+    if (!on.nights.empty() && (static_cast<std::size_t>(d) >= on.nights.size() || !on.nights[static_cast<std::size_t>(d)])) return dropped;
+    std::vector<Location> options;
+    if (on.home_allowed) options.push_back(rp.home);
+    for (Location h : on.hotels) {
+      if (h == rp.home || in_.distance(rp.home, h) >= on.min_distance_from_home) options.push_back(h);
+    }
+    const int r0 = in_.route_of(rep, d), r1 = in_.route_of(rep, d + 1);
+    if (on.near_last_visit && !s.route(r0).seq.empty()) options.push_back(in_.loc(s.route(r0).seq.back()));
+    if (options.empty()) return dropped;
+    const Location night = options[static_cast<std::size_t>(rng_.below(static_cast<int>(options.size())))];
+    if (night == s.route(r0).end) return dropped;
+    s.set_places(r0, s.route(r0).start, night);
+    s.set_places(r1, night, s.route(r1).end);
+    auto ok = [&](int r) {
+      const RouteData& rd = s.route(r);
+      if (!rd.feasible) return false;
+      const DayShift& sh = in_.shift(r);
+      const Acc& t = rd.total();
+      return t.drive <= sh.max_drive && t.drive + t.service <= sh.max_work && t.load <= rp.capacity;
+    };
+    while (!ok(r0) && !s.route(r0).seq.empty()) {
+      const int v = s.route(r0).seq.back();
+      if (in_.problem().visits[static_cast<std::size_t>(v)].lock) break;
+      s.remove(v);
+      dropped.push_back(v);
+    }
+    while (!ok(r1) && !s.route(r1).seq.empty()) {
+      const int v = s.route(r1).seq.front();
+      if (in_.problem().visits[static_cast<std::size_t>(v)].lock) break;
+      s.remove(v);
+      dropped.push_back(v);
+    }
+    failed_ = !ok(r0) || !ok(r1);  // e.g. even the empty day cannot reach that hotel
+    return dropped;
+  }
+
   void count_absences(const State& s) {
     for (int v = 0; v < in_.visits(); ++v) {
       if (!s.assigned(v) && in_.mandatory(v)) ++absence_[static_cast<std::size_t>(v)];
@@ -227,6 +296,10 @@ class Sisr {
   Params p_;
   std::vector<int> absence_;
   std::vector<char> disabled_;
+  bool prizes_matter_ = false;
+
+ public:
+  bool failed_ = false;  // the last shake_night left a day infeasible
 };
 
 bool has_overnight(const Instance& in) {
@@ -253,8 +326,17 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
   const bool nights = has_overnight(in) && in.days() > 1;
   // Temperatures scale with what one decision is worth here: an arc, or a prize when prizes
   // dominate (orienteering).
-  const double scale = std::max(in.typical_arc_cost(), 0.1 * in.typical_prize());
-  const double t0 = 1.0 * scale, tf = 0.01 * scale;
+  // Temperatures (measured on the Solomon, TOPTW and OPHS sets, docs/PLANNER.md): from one
+  // typical arc down to a hundredth of it; the score part from half a typical prize.
+  const double t0f = 1.0, tff = 0.01;
+  // When prizes dwarf travel (benchmarks that put the score first), one temperature cannot
+  // serve both: a prize-sized one lets distances drift and wastes the time budget, an arc-sized
+  // one never gives up a visit. The score part and the travel part then get a temperature each.
+  const bool split = in.typical_prize() > 1000.0 * in.typical_arc_cost();
+  const double scale = split ? in.typical_arc_cost() : std::max(in.typical_arc_cost(), 0.1 * in.typical_prize());
+  const double t0 = t0f * scale, tf = tff * scale;
+  const double pt0 = split ? 0.5 * in.typical_prize() : 0.0;
+  const double ptf = split ? pt0 * tff / t0f : 0.0;
 
   std::int64_t it = 0;
   auto out_of_budget = [&] {
@@ -310,12 +392,19 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
   // Phase 2: SISR under simulated annealing on the full objective.
   State current = best;
   Cost current_scalar = current.scalar();
+  Cost current_travel = current.travel_part();
   Cost best_scalar = best.scalar();
   std::int64_t last_ls = -1000;
   while (!out_of_budget()) {
     ++it;
     State cand = current;
+    std::vector<int> shaken;
+    if (nights && sisr.rng().uniform() < 0.2) {
+      shaken = sisr.shake_night(cand);
+      if (sisr.failed_) continue;
+    }
     auto removed = sisr.ruin(cand);
+    removed.insert(removed.end(), shaken.begin(), shaken.end());
     sisr.recreate(cand, std::move(removed));
     if (nights) {
       optimise_nights(cand);
@@ -324,10 +413,21 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
     const double progress = budget.progress(it);
     const double temperature = t0 * std::pow(tf / t0, progress);
     const Cost cand_scalar = cand.scalar();
+    const Cost cand_travel = cand.travel_part();
     const double u = std::max(1e-12, sisr.rng().uniform());
-    if (static_cast<double>(cand_scalar) < static_cast<double>(current_scalar) - temperature * std::log(u)) {
+    bool accept = false;
+    if (split) {
+      const double pt = pt0 * std::pow(ptf / pt0, progress);
+      const double dp = static_cast<double>((cand_scalar - cand_travel) - (current_scalar - current_travel));
+      const double dd = static_cast<double>(cand_travel - current_travel);
+      accept = dp / pt + dd / temperature < -std::log(u);
+    } else {
+      accept = static_cast<double>(cand_scalar) < static_cast<double>(current_scalar) - temperature * std::log(u);
+    }
+    if (accept) {
       current = std::move(cand);
       current_scalar = cand_scalar;
+      current_travel = cand_travel;
       if (current_scalar < best_scalar) {
         if (it - last_ls > 50) {
           State polished = current;
@@ -336,6 +436,7 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
           if (!nights || nights_valid(polished)) {
             current = std::move(polished);
             current_scalar = current.scalar();
+            current_travel = current.travel_part();
           }
           last_ls = it;
         }

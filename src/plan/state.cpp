@@ -17,7 +17,7 @@ Time lunch_at(const DayShift& s, Time ready) {
 // Latest ready time from which lunch can still be taken and the rest (latest departure b1)
 // kept.
 Time latest_ready_for_lunch(const DayShift& s, Time b1) {
-  if (!reachable(b1)) return -INF;
+  if (b1 <= -INF / 2) return -INF;
   const Time latest = std::min(s.lunch_latest, b1 - s.lunch_duration);
   return latest >= s.lunch_earliest ? latest : -INF;
 }
@@ -103,16 +103,21 @@ void State::rebuild(int r) {
     const Time nb0 = rd.b0[static_cast<std::size_t>(i + 1)];
     const Time r1 = nb1;
     const Time r0 = std::max(nb0, latest_ready_for_lunch(sh, nb1));
-    const Time l1 = reachable(r1) ? in.latest_start(w, day, r1 - in.duration(w)) : -INF;
-    const Time l0 = reachable(r0) ? in.latest_start(w, day, r0 - in.duration(w)) : -INF;
-    rd.b1[static_cast<std::size_t>(i)] = reachable(l1) ? l1 - t : -INF;
-    rd.b0[static_cast<std::size_t>(i)] = reachable(l0) ? l0 - t : -INF;
+    // -INF: no way to go on; values near +INF: no deadline at all (no end of shift).
+    const Time l1 = r1 > -INF / 2 ? in.latest_start(w, day, r1 - in.duration(w)) : -INF;
+    const Time l0 = r0 > -INF / 2 ? in.latest_start(w, day, r0 - in.duration(w)) : -INF;
+    rd.b1[static_cast<std::size_t>(i)] = l1 > -INF / 2 ? l1 - t : -INF;
+    rd.b0[static_cast<std::size_t>(i)] = l0 > -INF / 2 ? l0 - t : -INF;
   }
   if (n == 0) {
     rd.feasible = !reachable(sh.end_latest) || sh.start_earliest + in.time(rd.start, rd.end) <= sh.end_latest;
   } else {
     rd.feasible = sh.available && (rd.f0[0] <= rd.b0[0] || rd.f1[0] <= rd.b1[0]);
   }
+  const Acc& t = rd.acc.back();
+  const Rep& rep = in.problem().reps[static_cast<std::size_t>(in.route_rep(r))];
+  rd.feasible = rd.feasible && t.drive <= sh.max_drive && t.drive + t.service <= sh.max_work &&
+                t.load <= rep.capacity;
 }
 
 void State::set_route(int r, std::vector<int> seq) {
@@ -410,6 +415,12 @@ Cost State::hotel_cost() const {
     c += in_->problem().reps[static_cast<std::size_t>(rep)].overnight.cost_per_night * nights_away(rep);
   }
   return c;
+}
+
+Cost State::travel_part() const {
+  Cost travel = 0;
+  for (const auto& rd : routes_) travel += route_cost(rd.total());
+  return travel + hotel_cost();
 }
 
 Cost State::scalar() const {

@@ -120,6 +120,8 @@ class State {
 
   // Scalar objective (lower is better): mandatory missing × big + routes × big − value.
   Cost scalar() const;
+  // The part of scalar() that is travel, penalties and hotels.
+  Cost travel_part() const;
   Objective objective() const;
   Cost hotel_cost() const;
   int nights_away(int rep) const;

@@ -86,8 +86,8 @@ TEST(RoadModel, SpeedBandsAndFixedTime) {
 }
 
 TEST(RoadModel, Symmetric) {
-  const std::vector<GeoPoint> points = {LYON, VILLEURBANNE, GRENOBLE, VILLEFRANCHE,
-                                        {48.8566, 2.3522}, {43.2965, 5.3698}};
+  const std::vector<GeoPoint> points = {LYON,         VILLEURBANNE,      GRENOBLE,
+                                        VILLEFRANCHE, {48.8566, 2.3522}, {43.2965, 5.3698}};
   for (const GeoPoint& a : points) {
     for (const GeoPoint& b : points) {
       const Leg there = road_leg(RoadModel{}, a, b);

@@ -254,6 +254,36 @@ TEST(Solver, TheWholeVisitFitsItsWindowNotOnlyItsStart) {
   EXPECT_EQ(s.unplanned[0].reason, Reason::closed);
 }
 
+TEST(Solver, InsertsBetweenVisitsWhenTheDayHasNoEndTime) {
+  // Orienteering-like: no end of shift, only a driving limit. Home at 0, stores at 1, 2, 3 on a
+  // line; all three fit only as 0-1-2-3-0, and the prizes make the greedy insert 3 and 1 first,
+  // so 2 must go between them (a regression: unbounded days once refused every middle insertion).
+  Problem p;
+  p.days = 1;
+  p.travel = Matrix(4);
+  for (int a = 0; a < 4; ++a) {
+    for (int b = 0; b < 4; ++b) p.travel.set(a, b, std::abs(a - b) * 100, std::abs(a - b) * 100);
+  }
+  Rep r;
+  Shift sh;
+  sh.max_drive = 600;
+  r.shifts = {sh};
+  p.reps = {r};
+  p.weights.per_distance = 1;
+  for (int l = 1; l <= 3; ++l) {
+    Visit v;
+    v.id = "s" + std::to_string(l);
+    v.location = l;
+    v.prize = l == 3 ? 3000 : (l == 1 ? 2000 : 1000);
+    p.visits.push_back(v);
+  }
+  const Solution s = solve(p, budget(30));
+  EXPECT_TRUE(s.unplanned.empty());
+  ASSERT_EQ(s.routes.size(), 1u);
+  EXPECT_EQ(s.routes[0].drive, 600);
+  EXPECT_TRUE(validate(p, s).empty()) << describe(validate(p, s));
+}
+
 TEST(Solver, MandatoryVisitsComeBeforeAnyValue) {
   Problem p = line_problem();
   p.visits.resize(2);

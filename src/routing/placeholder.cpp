@@ -1,1 +1,0 @@
-// OSRM client (in progress).

@@ -15,6 +15,8 @@ const Route* find_route(const Solution& plan, int rep, int day) {
   return nullptr;
 }
 
+constexpr std::size_t MAX_NEW_CANDIDATES = 40;
+
 bool contains(const std::vector<int>& xs, int x) { return std::find(xs.begin(), xs.end(), x) != xs.end(); }
 
 }  // namespace
@@ -26,7 +28,6 @@ DayProblem day_problem(const Problem& problem, const Solution& plan, const Field
   p.days = 1;
   p.weights = problem.weights;
   p.weights.minimise_routes = false;
-  p.travel = problem.travel;
   const Rep& rep = problem.reps.at(static_cast<std::size_t>(state.rep));
   const Route* today = find_route(plan, state.rep, state.day);
   Rep r = rep;
@@ -98,6 +99,11 @@ DayProblem day_problem(const Problem& problem, const Solution& plan, const Field
       if (g >= 0 && static_cast<std::size_t>(g) < group_days.size()) group_days[static_cast<std::size_t>(g)].push_back(route.day);
     }
   }
+  // Only the unplanned stores closest to where the rest of the day goes (a quick answer matters
+  // more than a far-fetched one).
+  std::vector<Location> anchors{state.location, r.final_location};
+  for (const Visit& x : p.visits) anchors.push_back(x.location);
+  std::vector<std::pair<Time, int>> nearby;
   for (int v = 0; v < static_cast<int>(problem.visits.size()); ++v) {
     const Visit& x = problem.visits[static_cast<std::size_t>(v)];
     if (planned[static_cast<std::size_t>(v)] || contains(out.original, v) || contains(change.cancelled, v)) continue;
@@ -111,8 +117,38 @@ DayProblem day_problem(const Problem& problem, const Solution& plan, const Field
                                      });
       if (clash) continue;
     }
-    add(v, VisitKind::optional, x.prize);
+    if (!x.windows.empty() && (static_cast<std::size_t>(state.day) >= x.windows.size() ||
+                               x.windows[static_cast<std::size_t>(state.day)].empty())) {
+      continue;
+    }
+    Time nearest = NO_TIME_LIMIT;
+    for (Location a : anchors) nearest = std::min(nearest, problem.travel.time(a, x.location));
+    nearby.emplace_back(nearest, v);
   }
+  std::sort(nearby.begin(), nearby.end());
+  if (nearby.size() > MAX_NEW_CANDIDATES) nearby.resize(MAX_NEW_CANDIDATES);
+  for (const auto& [t, v] : nearby) add(v, VisitKind::optional, problem.visits[static_cast<std::size_t>(v)].prize);
+
+  // A matrix of only the places involved.
+  std::vector<Location> places{r.home, r.final_location};
+  for (const Visit& x : p.visits) places.push_back(x.location);
+  std::sort(places.begin(), places.end());
+  places.erase(std::unique(places.begin(), places.end()), places.end());
+  auto index = [&](Location l) {
+    return static_cast<Location>(std::lower_bound(places.begin(), places.end(), l) - places.begin());
+  };
+  Matrix m(static_cast<int>(places.size()));
+  for (std::size_t a = 0; a < places.size(); ++a) {
+    for (std::size_t b = 0; b < places.size(); ++b) {
+      m.set(static_cast<Location>(a), static_cast<Location>(b), problem.travel.time(places[a], places[b]),
+            problem.travel.distance(places[a], places[b]));
+    }
+  }
+  p.travel = std::move(m);
+  for (Visit& x : p.visits) x.location = index(x.location);
+  p.reps[0].home = index(p.reps[0].home);
+  p.reps[0].final_location = index(p.reps[0].final_location);
+  out.locations = std::move(places);
   return out;
 }
 
@@ -149,7 +185,7 @@ Solution replan_day(const Problem& problem, const Solution& plan, const FieldSta
       stops.push_back(st);
     }
     merged.back = sr->back;
-    merged.end_location = sr->end_location;
+    merged.end_location = dp.locations[static_cast<std::size_t>(sr->end_location)];
     merged.distance = sr->distance;
     merged.drive = sr->drive;
     merged.work = sr->work;

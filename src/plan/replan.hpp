@@ -25,12 +25,13 @@ struct Change {
 
 // The rest of the day as a problem of its own: one rep, one day, starting at `state.location` at
 // `state.now`, ending where the plan's day ended; candidates are the day's remaining stops (kept
-// in preference: their prize gets a bonus), the urgent visits (mandatory) and the unplanned
-// visits that may be made that day. `original[k]` is visit k's index in `problem`.
+// in preference: their prize gets a bonus), the urgent visits (mandatory) and the 40 unplanned
+// visits open that day nearest to the rest of the day; its matrix holds only those places. `original[k]` is visit k's index in `problem`.
 struct DayProblem {
   Problem problem;
   std::vector<int> original;
   std::vector<int> kept_order;  // the remaining stops, in the plan's order (sub-problem indices)
+  std::vector<Location> locations;  // sub-problem location → location in `problem`
 };
 DayProblem day_problem(const Problem& problem, const Solution& plan, const FieldState& state,
                        const Change& change);

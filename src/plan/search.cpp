@@ -312,6 +312,9 @@ bool has_overnight(const Instance& in) {
 }  // namespace
 
 void construct(State& s, Rng& rng) {
+  // Nights first, on the empty days: the last days may only be feasible from a hotel (OPHS
+  // trips of length zero must already end at the final hotel).
+  optimise_nights(s);
   Sisr sisr(s, rng.next());
   std::vector<int> pool = s.unassigned();
   sisr.recreate(s, pool);
@@ -408,7 +411,8 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
     sisr.recreate(cand, std::move(removed));
     if (nights) {
       optimise_nights(cand);
-      if (!nights_valid(cand)) continue;  // a stale "near the last visit" night
+      // A stale "near the last visit" night, or a day the nights left infeasible.
+      if (!nights_valid(cand) || !cand.all_feasible()) continue;
     }
     const double progress = budget.progress(it);
     const double temperature = t0 * std::pow(tf / t0, progress);
@@ -433,7 +437,7 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
           State polished = current;
           local_search(polished, sisr.rng());
           if (nights) optimise_nights(polished);
-          if (!nights || nights_valid(polished)) {
+          if (!nights || (nights_valid(polished) && polished.all_feasible())) {
             current = std::move(polished);
             current_scalar = current.scalar();
             current_travel = current.travel_part();
@@ -452,7 +456,7 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
   State polished = best;
   local_search(polished, sisr.rng());
   if (nights) optimise_nights(polished);
-  if (polished.scalar() < before && (!nights || nights_valid(polished))) {
+  if (polished.scalar() < before && (!nights || (nights_valid(polished) && polished.all_feasible()))) {
     best = std::move(polished);
     if (on_improve) on_improve(best, it);
   }

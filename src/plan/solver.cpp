@@ -88,7 +88,7 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
     State polished = start;
     local_search(polished, rng);
     optimise_nights(polished);
-    if (nights_valid(polished)) start = std::move(polished);
+    if (nights_valid(polished) && polished.all_feasible()) start = std::move(polished);
   }
 
   const int threads = std::max(1, options.threads);
@@ -125,7 +125,7 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
   {
     State polished = s;
     optimise_nights(polished);
-    if (nights_valid(polished)) s = std::move(polished);
+    if (nights_valid(polished) && polished.all_feasible()) s = std::move(polished);
   }
   Solution out = s.to_solution();
   for (Unplanned& u : out.unplanned) u.reason = reason_for(s, u.visit);

@@ -120,6 +120,12 @@ class State {
 
   // Scalar objective (lower is better): mandatory missing × big + routes × big − value.
   Cost scalar() const;
+  bool all_feasible() const {
+    for (const auto& rd : routes_) {
+      if (!rd.feasible) return false;
+    }
+    return true;
+  }
   // The part of scalar() that is travel, penalties and hotels.
   Cost travel_part() const;
   Objective objective() const;

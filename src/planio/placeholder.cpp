@@ -1,1 +1,0 @@
-// The planner edges (helpers in progress).

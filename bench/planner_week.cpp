@@ -29,7 +29,7 @@ Problem week(std::uint64_t seed) {
   o.week_appointments = 1;
   o.frequency_groups = 5;
   o.typed_share = 0.5;
-  o.mandatory_share = 0.05;
+  o.mandatory_share = 0.01;
   return testing::random_problem(seed, o);
 }
 
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--reference-seconds")) reference = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--seeds")) seeds = std::atoi(argv[i + 1]);
   }
-  std::printf("seed,limit_s,value_eur,gap_to_reference_pct,planned,mandatory,violations\n");
+  std::printf("seed,limit_s,iterations,value_eur,gap_to_reference_pct,planned,mandatory,violations\n");
   std::vector<double> replan_ms;
   for (int seed = 1; seed <= seeds; ++seed) {
     const Problem p = week(static_cast<std::uint64_t>(seed));
@@ -52,16 +52,22 @@ int main(int argc, char** argv) {
     ro.seed = 1;
     ro.time_limit_seconds = reference;
     std::fprintf(stderr, "seed %d: reference run of %.0f s...\n", seed, reference);
-    const Solution ref = solve(p, ro);
+    SolveStats ref_stats;
+    const Solution ref = solve(p, ro, &ref_stats);
     for (double limit : {0.25, 0.5, 1.0, 2.0, reference}) {
       SolveOptions o;
       o.seed = 1;
       o.time_limit_seconds = limit;
-      const Solution s = limit == reference ? ref : solve(p, o);
+      SolveStats stats = ref_stats;
+      const Solution s = limit == reference ? ref : solve(p, o, &stats);
       int planned = 0;
       for (const auto& r : s.routes) planned += static_cast<int>(r.stops.size());
-      const double gap = (value_eur(ref.objective) - value_eur(s.objective)) / value_eur(ref.objective) * 100;
-      std::printf("%d,%.2f,%.2f,%.3f,%d,%d/%d,%zu\n", seed, limit, value_eur(s.objective), gap, planned,
+      // The gap in value means something only at the same mandatory level.
+      const bool same = s.objective.mandatory_planned == ref.objective.mandatory_planned;
+      const double gap = same ? (value_eur(ref.objective) - value_eur(s.objective)) / value_eur(ref.objective) * 100
+                              : (s.objective.mandatory_planned < ref.objective.mandatory_planned ? 1e9 : -1e9);
+      std::printf("%d,%.2f,%lld,%.2f,%.3f,%d,%d/%d,%zu\n", seed, limit, static_cast<long long>(stats.iterations),
+                  value_eur(s.objective), gap, planned,
                   s.objective.mandatory_planned, s.objective.mandatory_total, validate(p, s).size());
     }
     // Re-planning: on each day with at least 4 stops, two done, forty minutes late, one cancelled.

@@ -82,8 +82,24 @@ class Sisr {
     const double ls_max = std::min<double>(p_.max_string, avg_size);
     const double ks_max = 4.0 * p_.avg_removed / (1.0 + ls_max) - 1.0;
     const int ks = static_cast<int>(std::floor(rng_.uniform() * ks_max + 1.0));
-    // Seed: a random planned visit.
+    // Seed: a random planned visit; half the time, while a mandatory visit is left out, one
+    // of its nearest planned neighbours, to make room where it must go.
     int seed_visit = -1;
+    if (rng_.uniform() < 0.5) {
+      std::vector<int> missing;
+      for (int v = 0; v < in_.visits(); ++v) {
+        if (in_.mandatory(v) && !s.assigned(v)) missing.push_back(v);
+      }
+      if (!missing.empty()) {
+        const int m = missing[static_cast<std::size_t>(rng_.below(static_cast<int>(missing.size())))];
+        std::vector<int> near;
+        for (int w : in_.neighbours(m)) {
+          if (s.assigned(w)) near.push_back(w);
+          if (near.size() >= 5) break;
+        }
+        if (!near.empty()) seed_visit = near[static_cast<std::size_t>(rng_.below(static_cast<int>(near.size())))];
+      }
+    }
     for (int tries = 0; tries < 64 && seed_visit < 0; ++tries) {
       const int v = rng_.below(in_.visits());
       if (s.assigned(v)) seed_visit = v;

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev
+  libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev libical-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   wrk hyperfine python3
 )

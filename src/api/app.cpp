@@ -103,6 +103,8 @@ App::App(storage::Storage& db, Config config)
   add_sales_routes(router_);
   add_change_routes(router_);
   add_import_routes(router_);
+  add_plan_routes(router_);
+  add_calendar_routes(router_);
 }
 
 App::~App() = default;

@@ -26,6 +26,10 @@ struct Config {
   int login_window_seconds = 300;
   int default_page = 50;
   int max_page = 500;
+  // Planning (POST /api/v1/plans): the search stops after plan_iterations (same input and seed,
+  // same plan) or plan_time_limit_seconds, whichever comes first; a request may ask for less time.
+  double plan_time_limit_seconds = 5.0;
+  std::int64_t plan_iterations = 3000;
 };
 
 // The largest body the route of `target` accepts (the transport enforces it while reading).
@@ -118,6 +122,8 @@ void add_sales_routes(Router& r);
 void add_change_routes(Router& r);
 void add_import_routes(Router& r);
 void add_system_routes(Router& r);
+void add_plan_routes(Router& r);      // plans.cpp
+void add_calendar_routes(Router& r);  // calendar.cpp
 
 // The OpenAPI 3.1 document of every route in `router`.
 std::string openapi_document(const Router& router);

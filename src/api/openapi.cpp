@@ -158,7 +158,71 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}, "last_seq": {"type": "integer"}}},
   "List": {"type": "object", "properties": {"items": {"type": "array"}, "next_cursor": {"type": ["string", "null"]}}},
   "Health": {"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"},
-    "last_seq": {"type": "integer"}, "schema_version": {"type": "integer"}}}
+    "last_seq": {"type": "integer"}, "schema_version": {"type": "integer"}}},
+  "PlanCreate": {"type": "object", "required": ["start_date", "days"], "additionalProperties": false,
+    "description": "rep_id is required for managers and admins; a rep plans for themself.", "properties": {
+    "rep_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
+    "days": {"type": "integer", "minimum": 1, "maximum": 14},
+    "seed": {"type": "integer", "minimum": 0, "description": "same input and seed, same plan (default 1)"},
+    "time_limit_seconds": {"type": "number", "minimum": 0.1, "description": "at most the server's cap (5 s by default)"},
+    "locked": {"type": "array", "maxItems": 100, "items": {"type": "object", "required": ["store_id", "date"],
+      "additionalProperties": false, "properties": {"store_id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}}}},
+  "PlanReplan": {"type": "object", "required": ["date", "now", "location"], "additionalProperties": false,
+    "description": "Re-plans the rest of one day; version unless If-Match is sent. Store ids name stops of that day (done, cancelled) or stores of the plan (urgent).", "properties": {
+    "version": {"type": "integer"}, "date": {"type": "string", "format": "date"}, "now": {"type": "string", "format": "date-time"},
+    "location": {"type": "object", "required": ["lat", "lon"], "additionalProperties": false,
+      "properties": {"lat": {"type": "number", "minimum": -90, "maximum": 90}, "lon": {"type": "number", "minimum": -180, "maximum": 180}}},
+    "lunch_taken": {"type": "boolean", "description": "the rep already had lunch today"},
+    "done": {"type": "array", "maxItems": 200, "items": {"type": "integer"}},
+    "cancelled": {"type": "array", "maxItems": 200, "items": {"type": "integer"}},
+    "urgent": {"type": "array", "maxItems": 200, "items": {"type": "integer"}}}},
+  "PlanObjective": {"type": "object", "properties": {"visits": {"type": "integer"}, "distance_km": {"type": "number"},
+    "drive_hours": {"type": "number"}, "nights_away": {"type": "integer"}, "value_eur": {"type": "number"},
+    "prizes_eur": {"type": "number"}, "travel_cost_eur": {"type": "number"}, "hotel_cost_eur": {"type": "number"},
+    "penalties_eur": {"type": "number"}, "mandatory_planned": {"type": "integer"}, "mandatory_total": {"type": "integer"}}},
+  "PlanParams": {"type": "object", "properties": {"cost_per_km_eur": {"type": "number"}, "cost_per_driving_hour_eur": {"type": "number"},
+    "hotel_per_night_eur": {"type": "number"}, "mix_penalty_eur": {"type": "number"}, "hotel_min_distance_km": {"type": "number"},
+    "time_limit_seconds": {"type": "number"}, "max_iterations": {"type": "integer"}}},
+  "PlanStop": {"type": "object", "properties": {"position": {"type": "integer"}, "store_id": {"type": "integer"},
+    "store_name": {"type": ["string", "null"]}, "kind": {"enum": ["optional", "mandatory", "appointment"]},
+    "type": {"enum": ["deep", "quick"]}, "arrival": {"type": "string", "format": "date-time"},
+    "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+    "why": {"type": "string"}, "todo": {"type": "string"}, "prize_eur": {"type": "number"}, "locked": {"type": "boolean"},
+    "done": {"type": "boolean"}, "visit_id": {"type": ["integer", "null"], "description": "the planned visit, once published"}}},
+  "PlanDay": {"type": "object", "description": "Times are RFC 3339 with the plan time zone's offset; a day without visits has nulls.", "properties": {
+    "date": {"type": "string", "format": "date"}, "stops": {"type": "array", "items": {"$ref": "#/components/schemas/PlanStop"}},
+    "depart": {"type": ["string", "null"], "format": "date-time"}, "back": {"type": ["string", "null"], "format": "date-time"},
+    "start_from": {"enum": ["home", "hotel", null]}, "night": {"enum": ["home", "hotel", null]},
+    "lunch": {"type": ["object", "null"], "properties": {"start": {"type": "string"}, "end": {"type": "string"}, "after_stops": {"type": "integer"}}},
+    "distance_km": {"type": "number"}, "drive_minutes": {"type": "integer"}, "work_minutes": {"type": "integer"}}},
+  "PlanSummary": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "rep_id": {"type": "integer"}, "status": {"enum": ["draft", "published", "superseded"]},
+    "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+    "day_count": {"type": "integer"}, "seed": {"type": "integer"}, "timezone": {"type": "string"},
+    "published_at": {"type": ["string", "null"], "format": "date-time"},
+    "objective": {"$ref": "#/components/schemas/PlanObjective"}, "params": {"$ref": "#/components/schemas/PlanParams"}}},
+  "Plan": {"type": "object", "description": "A PlanSummary with its days, nights and unplanned stores.", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "rep_id": {"type": "integer"}, "status": {"enum": ["draft", "published", "superseded"]},
+    "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+    "day_count": {"type": "integer"}, "seed": {"type": "integer"}, "timezone": {"type": "string"},
+    "published_at": {"type": ["string", "null"], "format": "date-time"},
+    "objective": {"$ref": "#/components/schemas/PlanObjective"}, "params": {"$ref": "#/components/schemas/PlanParams"},
+    "days": {"type": "array", "items": {"$ref": "#/components/schemas/PlanDay"}},
+    "nights": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"},
+      "near_store_id": {"type": "integer"}, "store_name": {"type": ["string", "null"]}, "cost_eur": {"type": "number"}}}},
+    "unplanned": {"type": "array", "items": {"type": "object", "properties": {"store_id": {"type": "integer"},
+      "store_name": {"type": ["string", "null"]}, "reason": {"enum": ["closed", "unreachable", "frequency", "no_time_left", "not_worth_detour", "locked_elsewhere", "cancelled"]},
+      "explanation": {"type": "string"}, "why": {"type": "string"}, "kind": {"enum": ["optional", "mandatory", "appointment"]}}}}}},
+  "PlanList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/PlanSummary"}},
+    "next_cursor": {"type": ["string", "null"]}}},
+  "CalendarKey": {"type": "object", "properties": {"rep_id": {"type": "integer"},
+    "key": {"type": "string", "description": "shown once; only its hash is stored"},
+    "url": {"type": "string", "description": "the feed, relative to this server: /api/v1/calendar/{rep_id}.ics?key=…"},
+    "created_at": {"type": "string", "format": "date-time"}}}
 })JSON";
 
 std::string method_key(Method m) {
@@ -194,7 +258,8 @@ std::string openapi_document(const Router& router) {
       params.push_back(json::object{{"name", q},
                                     {"in", "query"},
                                     {"required", false},
-                                    {"schema", {{"type", q == "channel" || q == "status" || q == "cursor"
+                                    {"schema", {{"type", q == "channel" || q == "status" || q == "cursor" ||
+                                                                 q == "key"
                                                              ? "string"
                                                              : "integer"}}}});
     }
@@ -216,6 +281,8 @@ std::string openapi_document(const Router& router) {
     json::object success{{"description", "success"}};
     if (!route.response_schema.empty()) {
       success["content"] = {{"application/json", {{"schema", ref(route.response_schema)}}}};
+    } else if (route.pattern.ends_with(".ics")) {
+      success["content"] = {{"text/calendar", {{"schema", {{"type", "string"}}}}}};
     }
     responses[std::to_string(ok)] = std::move(success);
     responses["default"] = {

@@ -47,15 +47,20 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-// Matches one path against a pattern's segments, capturing {…} segments as positive ids.
+// Matches one path against a pattern's segments, capturing {…} segments as positive ids. A
+// capture may be followed by a literal suffix in its segment ("{rep_id}.ics").
 bool matches(const std::vector<std::string>& pat, const std::vector<std::string_view>& parts,
              std::vector<core::Id>* ids) {
   if (pat.size() != parts.size()) return false;
   for (std::size_t i = 0; i < pat.size(); ++i) {
     if (!pat[i].empty() && pat[i].front() == '{') {
+      const std::string_view suffix = std::string_view(pat[i]).substr(pat[i].find('}') + 1);
+      std::string_view part = parts[i];
+      if (!part.ends_with(suffix)) return false;
+      part.remove_suffix(suffix.size());
       core::Id id = 0;
-      auto [p, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), id);
-      if (ec != std::errc{} || p != parts[i].data() + parts[i].size() || id <= 0) return false;
+      auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+      if (ec != std::errc{} || p != part.data() + part.size() || id <= 0) return false;
       if (ids) ids->push_back(id);
     } else if (pat[i] != parts[i]) {
       return false;

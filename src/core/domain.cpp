@@ -27,6 +27,13 @@ constexpr Names<VisitStatus, 4> VISIT_STATUS_NAMES{{{VisitStatus::planned, "plan
 constexpr Names<OrderStatus, 3> ORDER_STATUS_NAMES{{{OrderStatus::draft, "draft"},
                                                     {OrderStatus::confirmed, "confirmed"},
                                                     {OrderStatus::cancelled, "cancelled"}}};
+constexpr Names<PlanStatus, 3> PLAN_STATUS_NAMES{{{PlanStatus::draft, "draft"},
+                                                  {PlanStatus::published, "published"},
+                                                  {PlanStatus::superseded, "superseded"}}};
+constexpr Names<PlanVisitKind, 3> PLAN_VISIT_KIND_NAMES{
+    {{PlanVisitKind::optional, "optional"},
+     {PlanVisitKind::mandatory, "mandatory"},
+     {PlanVisitKind::appointment, "appointment"}}};
 
 template <typename E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E v) {
@@ -51,6 +58,8 @@ std::string_view to_string(Channel v) { return name_of(CHANNEL_NAMES, v); }
 std::string_view to_string(VisitType v) { return name_of(VISIT_TYPE_NAMES, v); }
 std::string_view to_string(VisitStatus v) { return name_of(VISIT_STATUS_NAMES, v); }
 std::string_view to_string(OrderStatus v) { return name_of(ORDER_STATUS_NAMES, v); }
+std::string_view to_string(PlanStatus v) { return name_of(PLAN_STATUS_NAMES, v); }
+std::string_view to_string(PlanVisitKind v) { return name_of(PLAN_VISIT_KIND_NAMES, v); }
 std::optional<Role> parse_role(std::string_view s) { return parse(ROLE_NAMES, s); }
 std::optional<Channel> parse_channel(std::string_view s) { return parse(CHANNEL_NAMES, s); }
 std::optional<VisitType> parse_visit_type(std::string_view s) {
@@ -61,6 +70,12 @@ std::optional<VisitStatus> parse_visit_status(std::string_view s) {
 }
 std::optional<OrderStatus> parse_order_status(std::string_view s) {
   return parse(ORDER_STATUS_NAMES, s);
+}
+std::optional<PlanStatus> parse_plan_status(std::string_view s) {
+  return parse(PLAN_STATUS_NAMES, s);
+}
+std::optional<PlanVisitKind> parse_plan_visit_kind(std::string_view s) {
+  return parse(PLAN_VISIT_KIND_NAMES, s);
 }
 
 bool WeeklyHours::empty() const {

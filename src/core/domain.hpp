@@ -17,17 +17,23 @@ enum class Channel { hyper, super, proxi, drive, cash_carry, specialist, other }
 enum class VisitType { deep, quick };
 enum class VisitStatus { planned, in_progress, done, cancelled };
 enum class OrderStatus { draft, confirmed, cancelled };
+enum class PlanStatus { draft, published, superseded };
+enum class PlanVisitKind { optional, mandatory, appointment };
 
 std::string_view to_string(Role v);
 std::string_view to_string(Channel v);
 std::string_view to_string(VisitType v);
 std::string_view to_string(VisitStatus v);
 std::string_view to_string(OrderStatus v);
+std::string_view to_string(PlanStatus v);
+std::string_view to_string(PlanVisitKind v);
 std::optional<Role> parse_role(std::string_view s);
 std::optional<Channel> parse_channel(std::string_view s);
 std::optional<VisitType> parse_visit_type(std::string_view s);
 std::optional<VisitStatus> parse_visit_status(std::string_view s);
 std::optional<OrderStatus> parse_order_status(std::string_view s);
+std::optional<PlanStatus> parse_plan_status(std::string_view s);
+std::optional<PlanVisitKind> parse_plan_visit_kind(std::string_view s);
 
 struct GeoPoint {
   double lat = 0;
@@ -195,6 +201,108 @@ struct Session {
   UnixSeconds created_at = 0;
   UnixSeconds expires_at = 0;
   bool revoked = false;
+};
+
+// Plans (SPEC §2, §6): a rep × a period of days → day routes with ordered stops. A plan keeps
+// what its planner was told (candidates, parameters) so that it can be re-planned later, and
+// what came out (days, stops, objective). Instants are UnixSeconds; dates are local civil dates
+// "YYYY-MM-DD" in the plan's time zone.
+
+// A store the planner could visit, as the planner was told: one row per visit of the problem
+// (a store may have several when its frequency allows more than one visit in the period).
+struct PlanCandidate {
+  std::optional<int> visit_index;  // index in the planning problem; nullopt: left out before
+  Id store_id = 0;
+  VisitType type = VisitType::quick;
+  PlanVisitKind kind = PlanVisitKind::optional;
+  std::int64_t duration_seconds = 0;
+  MicroEuros prize = 0;
+  std::string why;                // "overdue by 12 days; high potential"
+  int first_day = 0;              // earliest day index of the period it may be planned on
+  int group = -1;                 // frequency group shared by copies of one store (-1: none)
+  int group_gap_days = 0;         // copies of a group are at least this many days apart
+  std::optional<int> locked_day;  // planned on this day index or not at all
+  std::optional<Id> appointment_visit_id;  // an existing planned visit kept at its time
+  std::optional<UnixSeconds> appointment_at;
+  std::optional<std::string> unplanned_reason;  // set when the candidate is not in the plan
+  bool operator==(const PlanCandidate&) const = default;
+};
+
+struct PlanStop {
+  std::string date;
+  int position = 0;         // 0-based order within the day
+  int candidate = 0;        // index into Plan::candidates
+  Id store_id = 0;
+  VisitType type = VisitType::quick;
+  PlanVisitKind kind = PlanVisitKind::optional;
+  UnixSeconds arrival_at = 0;
+  UnixSeconds start_at = 0;
+  UnixSeconds end_at = 0;
+  bool locked = false;
+  bool done = false;               // reported done in the field (kept by re-planning)
+  std::optional<Id> visit_id;      // the planned Visit made when the plan was published
+  bool operator==(const PlanStop&) const = default;
+};
+
+// One day-route: leaves from home or last night's hotel, comes back home or to tonight's hotel.
+struct PlanDay {
+  std::string date;
+  UnixSeconds depart_at = 0;
+  UnixSeconds back_at = 0;
+  std::optional<Id> start_store_id;  // nullopt: home; else a hotel next to this store
+  std::optional<Id> end_store_id;    // nullopt: home; else a hotel next to this store
+  bool has_lunch = false;
+  int lunch_after = 0;               // lunch after this many stops
+  UnixSeconds lunch_start_at = 0;
+  UnixSeconds lunch_end_at = 0;
+  Metres distance_m = 0;
+  std::int64_t drive_seconds = 0;
+  std::int64_t work_seconds = 0;
+  bool operator==(const PlanDay&) const = default;
+};
+
+// The parameters the problem was built with (costs in micro-euros).
+struct PlanParams {
+  std::string timezone = "Europe/Paris";
+  MicroEuros per_metre = 0;
+  MicroEuros per_second = 0;
+  MicroEuros hotel_per_night = 0;
+  MicroEuros mix_penalty = 0;
+  Metres hotel_min_distance_m = 0;
+  double time_limit_seconds = 0;
+  std::int64_t max_iterations = 0;
+  bool operator==(const PlanParams&) const = default;
+};
+
+struct PlanObjective {
+  int mandatory_planned = 0;
+  int mandatory_total = 0;
+  int visits = 0;
+  int nights_away = 0;
+  MicroEuros prizes = 0;
+  MicroEuros travel_cost = 0;
+  MicroEuros hotel_cost = 0;
+  MicroEuros penalties = 0;
+  MicroEuros value = 0;
+  Metres distance_m = 0;
+  std::int64_t drive_seconds = 0;
+  bool operator==(const PlanObjective&) const = default;
+};
+
+struct Plan {
+  RecordMeta meta;
+  Id rep_id = 0;
+  std::string start_date;
+  int days = 1;
+  PlanStatus status = PlanStatus::draft;
+  std::int64_t seed = 1;
+  PlanParams params;
+  PlanObjective objective;
+  std::optional<UnixSeconds> published_at;
+  // Loaded by Tx::plan, left empty by Tx::plans (lists).
+  std::vector<PlanDay> routes;
+  std::vector<PlanStop> stops;  // by date, then position
+  std::vector<PlanCandidate> candidates;
 };
 
 }  // namespace boucle::core

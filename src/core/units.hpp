@@ -11,6 +11,7 @@ using Seq = std::int64_t;          // server change sequence, monotonically incr
 using UnixSeconds = std::int64_t;  // instant, seconds since 1970-01-01T00:00:00Z
 using Metres = double;             // distance on the ground
 using Cents = std::int64_t;        // money, euro cents
+using MicroEuros = std::int64_t;   // money inside the planner: 1 € = 1,000,000
 using MinuteOfDay = int;           // local wall-clock minutes since midnight, 0..1440
 using Minutes = int;               // a duration in minutes
 

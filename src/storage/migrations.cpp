@@ -215,7 +215,110 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 )SQL";
 
-constexpr std::array<std::string_view, 1> MIGRATIONS = {V1};
+// V2: plans (a rep × a period → day routes of ordered stops), what their planner was told
+// (candidates, parameters) so they can be re-planned, and each rep's calendar-feed key.
+// Instants are unix seconds like everywhere else (the API shows them as RFC 3339); dates are
+// local civil dates YYYY-MM-DD in the plan's time zone. Money inside plans is micro-euros.
+constexpr std::string_view V2 = R"SQL(
+CREATE TABLE plans (
+  id INTEGER PRIMARY KEY,
+  rep_id INTEGER NOT NULL REFERENCES users (id),
+  start_date TEXT NOT NULL,
+  days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 14),
+  status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'superseded')),
+  seed INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  per_metre INTEGER NOT NULL,
+  per_second INTEGER NOT NULL,
+  hotel_per_night INTEGER NOT NULL,
+  mix_penalty INTEGER NOT NULL,
+  hotel_min_distance_m REAL NOT NULL,
+  time_limit_seconds REAL NOT NULL,
+  max_iterations INTEGER NOT NULL,
+  mandatory_planned INTEGER NOT NULL,
+  mandatory_total INTEGER NOT NULL,
+  visit_count INTEGER NOT NULL,
+  nights_away INTEGER NOT NULL,
+  prizes INTEGER NOT NULL,
+  travel_cost INTEGER NOT NULL,
+  hotel_cost INTEGER NOT NULL,
+  penalties INTEGER NOT NULL,
+  value INTEGER NOT NULL,
+  distance_m REAL NOT NULL,
+  drive_seconds INTEGER NOT NULL,
+  published_at INTEGER,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX plans_rep ON plans (rep_id, id);
+CREATE INDEX plans_seq ON plans (seq);
+
+CREATE TABLE plan_candidates (
+  plan_id INTEGER NOT NULL REFERENCES plans (id),
+  ord INTEGER NOT NULL,
+  visit_index INTEGER,
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  type TEXT NOT NULL CHECK (type IN ('deep', 'quick')),
+  kind TEXT NOT NULL CHECK (kind IN ('optional', 'mandatory', 'appointment')),
+  duration_seconds INTEGER NOT NULL,
+  prize INTEGER NOT NULL,
+  why TEXT NOT NULL,
+  first_day INTEGER NOT NULL,
+  grp INTEGER NOT NULL,
+  group_gap_days INTEGER NOT NULL,
+  locked_day INTEGER,
+  appointment_visit_id INTEGER REFERENCES visits (id),
+  appointment_at INTEGER,
+  unplanned_reason TEXT,
+  PRIMARY KEY (plan_id, ord)
+);
+
+CREATE TABLE plan_days (
+  plan_id INTEGER NOT NULL REFERENCES plans (id),
+  date TEXT NOT NULL,
+  depart_at INTEGER NOT NULL,
+  back_at INTEGER NOT NULL,
+  start_store_id INTEGER REFERENCES stores (id),
+  end_store_id INTEGER REFERENCES stores (id),
+  has_lunch INTEGER NOT NULL,
+  lunch_after INTEGER NOT NULL,
+  lunch_start_at INTEGER NOT NULL,
+  lunch_end_at INTEGER NOT NULL,
+  distance_m REAL NOT NULL,
+  drive_seconds INTEGER NOT NULL,
+  work_seconds INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, date)
+);
+
+CREATE TABLE plan_stops (
+  plan_id INTEGER NOT NULL REFERENCES plans (id),
+  date TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  candidate INTEGER NOT NULL,
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  type TEXT NOT NULL CHECK (type IN ('deep', 'quick')),
+  kind TEXT NOT NULL CHECK (kind IN ('optional', 'mandatory', 'appointment')),
+  arrival_at INTEGER NOT NULL,
+  start_at INTEGER NOT NULL,
+  end_at INTEGER NOT NULL,
+  locked INTEGER NOT NULL,
+  done INTEGER NOT NULL,
+  visit_id INTEGER REFERENCES visits (id),
+  PRIMARY KEY (plan_id, date, position)
+);
+CREATE INDEX plan_stops_visit ON plan_stops (visit_id);
+
+CREATE TABLE calendar_keys (
+  rep_id INTEGER PRIMARY KEY REFERENCES users (id),
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+)SQL";
+
+constexpr std::array<std::string_view, 2> MIGRATIONS = {V1, V2};
 
 }  // namespace
 

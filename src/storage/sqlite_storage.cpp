@@ -286,6 +286,110 @@ core::Attachment read_attachment(Query& q) {
   return a;
 }
 
+std::optional<int> opt_int(Query& q, int c) {
+  return q.null(c) ? std::nullopt : std::optional<int>(q.i32(c));
+}
+
+#define PLAN_COLS                                                                               \
+  "id, rep_id, start_date, days, status, seed, timezone, per_metre, per_second, "              \
+  "hotel_per_night, mix_penalty, hotel_min_distance_m, time_limit_seconds, max_iterations, "   \
+  "mandatory_planned, mandatory_total, visit_count, nights_away, prizes, travel_cost, "        \
+  "hotel_cost, penalties, value, distance_m, drive_seconds, published_at, "                    \
+  "version, seq, deleted, created_at, updated_at"
+#define CANDIDATE_COLS                                                                          \
+  "visit_index, store_id, type, kind, duration_seconds, prize, why, first_day, grp, "          \
+  "group_gap_days, locked_day, appointment_visit_id, appointment_at, unplanned_reason"
+#define DAY_COLS                                                                                \
+  "date, depart_at, back_at, start_store_id, end_store_id, has_lunch, lunch_after, "           \
+  "lunch_start_at, lunch_end_at, distance_m, drive_seconds, work_seconds"
+#define STOP_COLS                                                                               \
+  "date, position, candidate, store_id, type, kind, arrival_at, start_at, end_at, locked, "    \
+  "done, visit_id"
+
+core::Plan read_plan(Query& q) {
+  core::Plan p;
+  p.rep_id = q.i64(1);
+  p.start_date = q.str(2);
+  p.days = q.i32(3);
+  p.status = core::parse_plan_status(q.str(4)).value_or(core::PlanStatus::draft);
+  p.seed = q.i64(5);
+  p.params.timezone = q.str(6);
+  p.params.per_metre = q.i64(7);
+  p.params.per_second = q.i64(8);
+  p.params.hotel_per_night = q.i64(9);
+  p.params.mix_penalty = q.i64(10);
+  p.params.hotel_min_distance_m = q.f64(11);
+  p.params.time_limit_seconds = q.f64(12);
+  p.params.max_iterations = q.i64(13);
+  p.objective.mandatory_planned = q.i32(14);
+  p.objective.mandatory_total = q.i32(15);
+  p.objective.visits = q.i32(16);
+  p.objective.nights_away = q.i32(17);
+  p.objective.prizes = q.i64(18);
+  p.objective.travel_cost = q.i64(19);
+  p.objective.hotel_cost = q.i64(20);
+  p.objective.penalties = q.i64(21);
+  p.objective.value = q.i64(22);
+  p.objective.distance_m = q.f64(23);
+  p.objective.drive_seconds = q.i64(24);
+  p.published_at = q.opt_i64(25);
+  p.meta = meta_at(q, q.i64(0), 26);
+  return p;
+}
+
+core::PlanCandidate read_candidate(Query& q) {
+  core::PlanCandidate c;
+  c.visit_index = opt_int(q, 0);
+  c.store_id = q.i64(1);
+  c.type = core::parse_visit_type(q.str(2)).value_or(core::VisitType::quick);
+  c.kind = core::parse_plan_visit_kind(q.str(3)).value_or(core::PlanVisitKind::optional);
+  c.duration_seconds = q.i64(4);
+  c.prize = q.i64(5);
+  c.why = q.str(6);
+  c.first_day = q.i32(7);
+  c.group = q.i32(8);
+  c.group_gap_days = q.i32(9);
+  c.locked_day = opt_int(q, 10);
+  c.appointment_visit_id = q.opt_i64(11);
+  c.appointment_at = q.opt_i64(12);
+  c.unplanned_reason = q.opt_str(13);
+  return c;
+}
+
+core::PlanDay read_day(Query& q) {
+  core::PlanDay d;
+  d.date = q.str(0);
+  d.depart_at = q.i64(1);
+  d.back_at = q.i64(2);
+  d.start_store_id = q.opt_i64(3);
+  d.end_store_id = q.opt_i64(4);
+  d.has_lunch = q.boolean(5);
+  d.lunch_after = q.i32(6);
+  d.lunch_start_at = q.i64(7);
+  d.lunch_end_at = q.i64(8);
+  d.distance_m = q.f64(9);
+  d.drive_seconds = q.i64(10);
+  d.work_seconds = q.i64(11);
+  return d;
+}
+
+core::PlanStop read_stop(Query& q) {
+  core::PlanStop st;
+  st.date = q.str(0);
+  st.position = q.i32(1);
+  st.candidate = q.i32(2);
+  st.store_id = q.i64(3);
+  st.type = core::parse_visit_type(q.str(4)).value_or(core::VisitType::quick);
+  st.kind = core::parse_plan_visit_kind(q.str(5)).value_or(core::PlanVisitKind::optional);
+  st.arrival_at = q.i64(6);
+  st.start_at = q.i64(7);
+  st.end_at = q.i64(8);
+  st.locked = q.boolean(9);
+  st.done = q.boolean(10);
+  st.visit_id = q.opt_i64(11);
+  return st;
+}
+
 #define META_COLS "version, seq, deleted, created_at, updated_at"
 #define IN_TERRITORY "(?9 IS NULL OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?9))"
 
@@ -770,6 +874,176 @@ class SqliteTx final : public Tx {
     a.meta.id = c_.db().getLastInsertRowid();
   }
 
+  // Plans -------------------------------------------------------------------------------------
+  std::optional<core::Plan> plan(Id id, const Scope& scope) override {
+    std::optional<core::Plan> p;
+    {
+      Query q(c_, "SELECT " PLAN_COLS " FROM plans WHERE id = ?1 AND deleted = 0 "
+                  "AND (?2 IS NULL OR rep_id = ?2)");
+      q.bind(1, id).bind(2, scope_rep(scope));
+      if (!q.step()) return std::nullopt;
+      p = read_plan(q);
+    }
+    load_plan_parts(*p);
+    return p;
+  }
+
+  PageResult<core::Plan> plans(const PlanFilter& f, const Scope& scope,
+                               const Page& page) override {
+    Query q(c_, "SELECT " PLAN_COLS " FROM plans WHERE id > ?1 AND deleted = 0 "
+                "AND (?2 IS NULL OR rep_id = ?2) AND (?3 IS NULL OR rep_id = ?3) "
+                "AND (?4 IS NULL OR status = ?4) "
+                "AND (?5 IS NULL OR date(start_date, '+' || (days - 1) || ' days') >= ?5) "
+                "AND (?6 IS NULL OR start_date <= ?6) ORDER BY id LIMIT ?7");
+    q.bind(1, page.after).bind(2, scope_rep(scope)).bind(3, f.rep_id);
+    if (f.status) {
+      q.bind(4, core::to_string(*f.status));
+    } else {
+      q.bind_null(4);
+    }
+    q.bind(5, f.overlaps_from).bind(6, f.overlaps_until).bind(7, page.limit + 1);
+    return page_of<core::Plan>(q, page, read_plan);
+  }
+
+  void insert_plan(core::Plan& p) override {
+    stamp_new(p.meta);
+    {
+      Query q(c_, "INSERT INTO plans (rep_id, start_date, days, status, seed, timezone, "
+                  "per_metre, per_second, hotel_per_night, mix_penalty, hotel_min_distance_m, "
+                  "time_limit_seconds, max_iterations, mandatory_planned, mandatory_total, "
+                  "visit_count, nights_away, prizes, travel_cost, hotel_cost, penalties, value, "
+                  "distance_m, drive_seconds, published_at, " META_COLS
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                  "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, 0, ?28, ?28)");
+      bind_plan(q, p);
+      q.exec();
+    }
+    p.meta.id = c_.db().getLastInsertRowid();
+    save_plan_parts(p);
+  }
+
+  void update_plan(core::Plan& p) override {
+    stamp_update(p.meta);
+    {
+      Query q(c_, "UPDATE plans SET rep_id = ?1, start_date = ?2, days = ?3, status = ?4, "
+                  "seed = ?5, timezone = ?6, per_metre = ?7, per_second = ?8, "
+                  "hotel_per_night = ?9, mix_penalty = ?10, hotel_min_distance_m = ?11, "
+                  "time_limit_seconds = ?12, max_iterations = ?13, mandatory_planned = ?14, "
+                  "mandatory_total = ?15, visit_count = ?16, nights_away = ?17, prizes = ?18, "
+                  "travel_cost = ?19, hotel_cost = ?20, penalties = ?21, value = ?22, "
+                  "distance_m = ?23, drive_seconds = ?24, published_at = ?25, version = ?26, "
+                  "seq = ?27, updated_at = ?28 WHERE id = ?29 AND deleted = 0");
+      bind_plan(q, p);
+      q.bind(29, p.meta.id);
+      expect_one(q.exec());
+    }
+    for (const char* sql : {"DELETE FROM plan_stops WHERE plan_id = ?1",
+                            "DELETE FROM plan_days WHERE plan_id = ?1",
+                            "DELETE FROM plan_candidates WHERE plan_id = ?1"}) {
+      Query del(c_, sql);
+      del.bind(1, p.meta.id).exec();
+    }
+    save_plan_parts(p);
+  }
+
+  std::vector<core::Visit> appointments(Id rep_id, core::UnixSeconds from,
+                                        core::UnixSeconds to) override {
+    Query q(c_, "SELECT id, client_id, store_id, rep_id, type, status, planned_at, checkin_at, "
+                "checkin_lat, checkin_lon, checkin_distance_m, checkin_far, checkin_reason, "
+                "checkout_at, checkout_lat, checkout_lon, report, next_steps, " META_COLS
+                " FROM visits WHERE rep_id = ?1 AND deleted = 0 AND status = 'planned' "
+                "AND planned_at >= ?2 AND planned_at < ?3 "
+                "AND store_id IN "
+                "(SELECT id FROM stores WHERE assigned_rep_id = ?1 AND deleted = 0) "
+                "AND (id NOT IN (SELECT visit_id FROM plan_stops WHERE visit_id IS NOT NULL) "
+                "  OR id IN (SELECT appointment_visit_id FROM plan_candidates "
+                "            WHERE appointment_visit_id IS NOT NULL)) "
+                "ORDER BY planned_at, id");
+    q.bind(1, rep_id).bind(2, from).bind(3, to);
+    std::vector<core::Visit> out;
+    while (q.step()) out.push_back(read_visit(q));
+    return out;
+  }
+
+  std::vector<std::pair<Id, core::UnixSeconds>> last_visits(Id rep_id) override {
+    Query q(c_, "SELECT store_id, MAX(COALESCE(checkin_at, planned_at, created_at)) FROM visits "
+                "WHERE deleted = 0 AND status IN ('done', 'in_progress') AND store_id IN "
+                "(SELECT id FROM stores WHERE assigned_rep_id = ?1) GROUP BY store_id "
+                "ORDER BY store_id");
+    q.bind(1, rep_id);
+    std::vector<std::pair<Id, core::UnixSeconds>> out;
+    while (q.step()) out.emplace_back(q.i64(0), q.i64(1));
+    return out;
+  }
+
+  std::vector<CalendarEntry> calendar_entries(Id rep_id, core::UnixSeconds since,
+                                              int limit) override {
+    struct Link {
+      Id visit_id, plan_id;
+      std::string date;
+      int position;
+    };
+    std::vector<Link> links;
+    {
+      // Rows of one visit are adjacent, the latest plan first: that stop explains the visit.
+      Query q(c_, "SELECT ps.visit_id, ps.plan_id, ps.date, ps.position FROM plan_stops ps "
+                  "JOIN plans p ON p.id = ps.plan_id AND p.deleted = 0 AND p.rep_id = ?1 "
+                  "  AND p.status != 'draft' "
+                  "JOIN visits v ON v.id = ps.visit_id AND v.deleted = 0 "
+                  "  AND v.status != 'cancelled' AND v.rep_id = ?1 "
+                  "JOIN stores s ON s.id = v.store_id AND s.deleted = 0 "
+                  "WHERE COALESCE(v.planned_at, ps.start_at) >= ?2 "
+                  "ORDER BY COALESCE(v.planned_at, ps.start_at), v.id, ps.plan_id DESC");
+      q.bind(1, rep_id).bind(2, since);
+      while (q.step() && static_cast<int>(links.size()) <= limit) {
+        const Id visit_id = q.i64(0);
+        if (!links.empty() && links.back().visit_id == visit_id) continue;
+        links.push_back({visit_id, q.i64(1), q.str(2), q.i32(3)});
+      }
+    }
+    if (static_cast<int>(links.size()) > limit) links.resize(static_cast<std::size_t>(limit));
+    std::vector<CalendarEntry> out;
+    for (const auto& l : links) {
+      CalendarEntry e;
+      e.plan_id = l.plan_id;
+      {
+        Query q(c_, "SELECT " STOP_COLS " FROM plan_stops WHERE plan_id = ?1 AND date = ?2 "
+                    "AND position = ?3");
+        q.bind(1, l.plan_id).bind(2, l.date).bind(3, l.position);
+        if (!q.step()) continue;
+        e.stop = read_stop(q);
+      }
+      {
+        Query q(c_, "SELECT " CANDIDATE_COLS " FROM plan_candidates WHERE plan_id = ?1 "
+                    "AND ord = ?2");
+        q.bind(1, l.plan_id).bind(2, e.stop.candidate);
+        if (!q.step()) continue;
+        e.candidate = read_candidate(q);
+      }
+      auto v = visit(l.visit_id, Scope{});
+      if (!v) continue;
+      auto st = store(v->store_id, Scope{});
+      if (!st) continue;
+      e.visit = std::move(*v);
+      e.store = std::move(*st);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  void put_calendar_key(Id rep_id, std::string_view key_hash, core::UnixSeconds now) override {
+    Query q(c_, "INSERT INTO calendar_keys (rep_id, key_hash, created_at) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT (rep_id) DO UPDATE SET key_hash = excluded.key_hash, "
+                "created_at = excluded.created_at");
+    q.bind(1, rep_id).bind(2, key_hash).bind(3, now).exec();
+  }
+
+  bool calendar_key_matches(Id rep_id, std::string_view key_hash) override {
+    Query q(c_, "SELECT 1 FROM calendar_keys WHERE rep_id = ?1 AND key_hash = ?2");
+    q.bind(1, rep_id).bind(2, key_hash);
+    return q.step();
+  }
+
   // Tombstones and changes -------------------------------------------------------------------
   bool remove(EntityKind kind, Id id) override {
     const char* sql = nullptr;
@@ -1000,8 +1274,80 @@ class SqliteTx final : public Tx {
     }
   }
 
+  void bind_plan(Query& q, const core::Plan& p) {
+    q.bind(1, p.rep_id).bind(2, p.start_date).bind(3, p.days).bind(4, core::to_string(p.status));
+    q.bind(5, p.seed).bind(6, p.params.timezone).bind(7, p.params.per_metre);
+    q.bind(8, p.params.per_second).bind(9, p.params.hotel_per_night);
+    q.bind(10, p.params.mix_penalty).bind(11, p.params.hotel_min_distance_m);
+    q.bind(12, p.params.time_limit_seconds).bind(13, p.params.max_iterations);
+    const auto& o = p.objective;
+    q.bind(14, o.mandatory_planned).bind(15, o.mandatory_total).bind(16, o.visits);
+    q.bind(17, o.nights_away).bind(18, o.prizes).bind(19, o.travel_cost).bind(20, o.hotel_cost);
+    q.bind(21, o.penalties).bind(22, o.value).bind(23, o.distance_m).bind(24, o.drive_seconds);
+    q.bind(25, p.published_at).bind(26, p.meta.version).bind(27, p.meta.seq);
+    q.bind(28, p.meta.updated_at);
+  }
+
+  void save_plan_parts(const core::Plan& p) {
+    for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+      const auto& c = p.candidates[i];
+      Query q(c_, "INSERT INTO plan_candidates (plan_id, ord, " CANDIDATE_COLS
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                  "?16)");
+      q.bind(1, p.meta.id).bind(2, static_cast<int>(i)).bind(3, c.visit_index);
+      q.bind(4, c.store_id).bind(5, core::to_string(c.type)).bind(6, core::to_string(c.kind));
+      q.bind(7, c.duration_seconds).bind(8, c.prize).bind(9, c.why).bind(10, c.first_day);
+      q.bind(11, c.group).bind(12, c.group_gap_days).bind(13, c.locked_day);
+      q.bind(14, c.appointment_visit_id).bind(15, c.appointment_at);
+      q.bind(16, c.unplanned_reason).exec();
+    }
+    for (const auto& d : p.routes) {
+      Query q(c_, "INSERT INTO plan_days (plan_id, " DAY_COLS
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      q.bind(1, p.meta.id).bind(2, d.date).bind(3, d.depart_at).bind(4, d.back_at);
+      q.bind(5, d.start_store_id).bind(6, d.end_store_id).bind(7, d.has_lunch);
+      q.bind(8, d.lunch_after).bind(9, d.lunch_start_at).bind(10, d.lunch_end_at);
+      q.bind(11, d.distance_m).bind(12, d.drive_seconds).bind(13, d.work_seconds).exec();
+    }
+    for (const auto& st : p.stops) {
+      Query q(c_, "INSERT INTO plan_stops (plan_id, " STOP_COLS
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      q.bind(1, p.meta.id).bind(2, st.date).bind(3, st.position).bind(4, st.candidate);
+      q.bind(5, st.store_id).bind(6, core::to_string(st.type)).bind(7, core::to_string(st.kind));
+      q.bind(8, st.arrival_at).bind(9, st.start_at).bind(10, st.end_at).bind(11, st.locked);
+      q.bind(12, st.done).bind(13, st.visit_id).exec();
+    }
+  }
+
+  void load_plan_parts(core::Plan& p) {
+    p.candidates.clear();
+    p.routes.clear();
+    p.stops.clear();
+    {
+      Query q(c_, "SELECT " CANDIDATE_COLS " FROM plan_candidates WHERE plan_id = ?1 ORDER BY ord");
+      q.bind(1, p.meta.id);
+      while (q.step()) p.candidates.push_back(read_candidate(q));
+    }
+    {
+      Query q(c_, "SELECT " DAY_COLS " FROM plan_days WHERE plan_id = ?1 ORDER BY date");
+      q.bind(1, p.meta.id);
+      while (q.step()) p.routes.push_back(read_day(q));
+    }
+    {
+      Query q(c_, "SELECT " STOP_COLS " FROM plan_stops WHERE plan_id = ?1 "
+                  "ORDER BY date, position");
+      q.bind(1, p.meta.id);
+      while (q.step()) p.stops.push_back(read_stop(q));
+    }
+  }
+
   Connection& c_;
 };
+
+#undef PLAN_COLS
+#undef CANDIDATE_COLS
+#undef DAY_COLS
+#undef STOP_COLS
 
 #undef META_COLS
 #undef IN_TERRITORY

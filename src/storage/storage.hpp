@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/domain.hpp"
@@ -67,6 +68,24 @@ struct OrderFilter {
 struct SalesFilter {
   std::optional<Id> store_id;
   std::optional<Id> product_id;
+};
+
+// Plans of a rep. `overlaps_*` (dates, inclusive) keep the plans whose period meets that range.
+struct PlanFilter {
+  std::optional<Id> rep_id;
+  std::optional<core::PlanStatus> status;
+  std::optional<std::string> overlaps_from;
+  std::optional<std::string> overlaps_until;
+};
+
+// A visit that a published plan made, with the stop (of the latest plan naming it) and the
+// candidate that explain it: one event of the rep's calendar feed.
+struct CalendarEntry {
+  core::Visit visit;
+  core::Store store;
+  Id plan_id = 0;
+  core::PlanStop stop;
+  core::PlanCandidate candidate;
 };
 
 struct Change {
@@ -144,6 +163,30 @@ class Tx {
 
   virtual std::optional<core::Attachment> attachment(Id id, const Scope& scope) = 0;
   virtual void insert_attachment(core::Attachment& attachment) = 0;
+
+  // Plans. A rep's scope sees only their own plans. `plan` loads routes, stops and candidates;
+  // `plans` (lists) leaves them empty. update_plan replaces routes, stops and candidates.
+  virtual std::optional<core::Plan> plan(Id id, const Scope& scope) = 0;
+  virtual PageResult<core::Plan> plans(const PlanFilter& filter, const Scope& scope,
+                                       const Page& page) = 0;
+  virtual void insert_plan(core::Plan& plan) = 0;
+  virtual void update_plan(core::Plan& plan) = 0;
+
+  // The rep's planned visits with planned_at in [from, to) at stores of their territory that no
+  // plan made (appointments agreed by hand, even once a plan kept them), by planned_at.
+  virtual std::vector<core::Visit> appointments(Id rep_id, core::UnixSeconds from,
+                                                core::UnixSeconds to) = 0;
+  // For each store of the rep's territory that has one, the time of its latest visit made
+  // (done or in progress; the check-in time).
+  virtual std::vector<std::pair<Id, core::UnixSeconds>> last_visits(Id rep_id) = 0;
+  // The live (not cancelled, not deleted) visits of the rep that plans made, planned at or after
+  // `since`, by planned time; at most `limit`.
+  virtual std::vector<CalendarEntry> calendar_entries(Id rep_id, core::UnixSeconds since,
+                                                      int limit) = 0;
+
+  // The rep's calendar-feed key, stored hashed; putting one replaces the previous one.
+  virtual void put_calendar_key(Id rep_id, std::string_view key_hash, core::UnixSeconds now) = 0;
+  virtual bool calendar_key_matches(Id rep_id, std::string_view key_hash) = 0;
 
   // Marks a record deleted (tombstone) with a new seq. Returns false if it did not exist or
   // was already deleted.

@@ -34,6 +34,62 @@ core::Store make_store(const std::string& code, std::optional<Id> rep) {
   return s;
 }
 
+// A two-stop, one-day plan of `rep` over the stores `a` and `b`, with one left-out candidate.
+core::Plan make_plan(Id rep, Id a, Id b, const std::string& date) {
+  core::Plan p;
+  p.rep_id = rep;
+  p.start_date = date;
+  p.days = 3;
+  p.seed = 42;
+  p.params.per_metre = 300;
+  p.params.per_second = 6944;
+  p.params.hotel_per_night = 90'000'000;
+  p.params.hotel_min_distance_m = 60'000.5;
+  p.params.time_limit_seconds = 2.5;
+  p.params.max_iterations = 3000;
+  p.objective = {0, 0, 2, 0, 80'000'000, 12'345'678, 0, 0, 67'654'322, 41'234.5, 3600};
+  core::PlanCandidate ca;
+  ca.visit_index = 0;
+  ca.store_id = a;
+  ca.type = core::VisitType::deep;
+  ca.duration_seconds = 2400;
+  ca.prize = 50'000'000;
+  ca.why = "overdue by 12 days";
+  ca.locked_day = 0;
+  ca.kind = core::PlanVisitKind::mandatory;
+  core::PlanCandidate cb = ca;
+  cb.visit_index = 1;
+  cb.store_id = b;
+  cb.locked_day.reset();
+  cb.kind = core::PlanVisitKind::optional;
+  cb.group = 0;
+  cb.group_gap_days = 7;
+  cb.first_day = 1;
+  core::PlanCandidate cc = cb;
+  cc.visit_index.reset();
+  cc.unplanned_reason = "frequency";
+  p.candidates = {ca, cb, cc};
+  core::PlanDay d;
+  d.date = date;
+  d.depart_at = 1'800'000'000;
+  d.back_at = 1'800'030'000;
+  d.end_store_id = b;
+  d.has_lunch = true;
+  d.lunch_after = 1;
+  d.lunch_start_at = 1'800'012'000;
+  d.lunch_end_at = 1'800'015'600;
+  d.distance_m = 41'234.5;
+  d.drive_seconds = 3600;
+  d.work_seconds = 8400;
+  p.routes = {d};
+  core::PlanStop s1{date, 0, 0, a, core::VisitType::deep, core::PlanVisitKind::mandatory,
+                    1'800'001'000, 1'800'001'200, 1'800'003'600, true, false, std::nullopt};
+  core::PlanStop s2{date, 1, 1, b, core::VisitType::deep, core::PlanVisitKind::optional,
+                    1'800'015'000, 1'800'015'000, 1'800'017'400, false, false, std::nullopt};
+  p.stops = {s1, s2};
+  return p;
+}
+
 }  // namespace
 
 TEST_P(StorageSuite, UsersRoundTripAndSeqIncreases) {
@@ -324,6 +380,204 @@ TEST_P(StorageSuite, SessionsExpireAndRevoke) {
     auto h2 = tx.session("h2");
     ASSERT_TRUE(h2);
     EXPECT_TRUE(h2->revoked);
+  });
+}
+
+TEST_P(StorageSuite, PlansRoundTripWithTheirPartsAndScope) {
+  core::User a = make_user("pa@x.test", core::Role::rep);
+  core::User b = make_user("pb@x.test", core::Role::rep);
+  core::Store s1, s2;
+  core::Plan p;
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(a);
+    tx.insert_user(b);
+    s1 = make_store("PL-1", a.meta.id);
+    s2 = make_store("PL-2", a.meta.id);
+    tx.insert_store(s1);
+    tx.insert_store(s2);
+    p = make_plan(a.meta.id, s1.meta.id, s2.meta.id, "2026-11-30");
+    tx.insert_plan(p);
+  });
+  EXPECT_GT(p.meta.id, 0);
+  EXPECT_EQ(p.meta.version, 1);
+  reopen();
+  read(db(), [&](Tx& tx) {
+    auto got = tx.plan(p.meta.id, Scope{a.meta.id});
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->start_date, "2026-11-30");
+    EXPECT_EQ(got->days, 3);
+    EXPECT_EQ(got->seed, 42);
+    EXPECT_EQ(got->status, core::PlanStatus::draft);
+    EXPECT_EQ(got->params, p.params);
+    EXPECT_EQ(got->objective, p.objective);
+    EXPECT_EQ(got->candidates, p.candidates);
+    EXPECT_EQ(got->routes, p.routes);
+    EXPECT_EQ(got->stops, p.stops);
+    EXPECT_FALSE(got->published_at);
+    // Another rep's plan is not found; staff see every plan.
+    EXPECT_FALSE(tx.plan(p.meta.id, Scope{b.meta.id}));
+    EXPECT_TRUE(tx.plan(p.meta.id, Scope{}));
+    EXPECT_TRUE(tx.plans({}, Scope{b.meta.id}, Page{}).items.empty());
+    auto listed = tx.plans({a.meta.id, core::PlanStatus::draft, {}, {}}, Scope{}, Page{});
+    ASSERT_EQ(listed.items.size(), 1u);
+    EXPECT_TRUE(listed.items[0].stops.empty());  // lists carry the header only
+    const PlanFilter published{a.meta.id, core::PlanStatus::published, {}, {}};
+    EXPECT_TRUE(tx.plans(published, Scope{}, Page{}).items.empty());
+    // The period is 2026-11-30 .. 2026-12-02 inclusive.
+    auto overlap = [&](const char* from, const char* until) {
+      return tx.plans({a.meta.id, std::nullopt, from, until}, Scope{}, Page{}).items.size();
+    };
+    EXPECT_EQ(overlap("2026-12-02", "2026-12-09"), 1u);
+    EXPECT_EQ(overlap("2026-11-20", "2026-11-30"), 1u);
+    EXPECT_EQ(overlap("2026-12-03", "2026-12-09"), 0u);
+    EXPECT_EQ(overlap("2026-11-01", "2026-11-29"), 0u);
+  });
+  // An update replaces the parts and bumps version and seq.
+  auto got = read(db(), [&](Tx& tx) { return *tx.plan(p.meta.id, Scope{}); });
+  got.stops.pop_back();
+  got.stops[0].done = true;
+  got.routes[0].end_store_id.reset();
+  got.status = core::PlanStatus::published;
+  got.published_at = 1'800'000'000;
+  write(db(), [&](Tx& tx) { tx.update_plan(got); });
+  EXPECT_EQ(got.meta.version, 2);
+  EXPECT_GT(got.meta.seq, p.meta.seq);
+  read(db(), [&](Tx& tx) {
+    auto again = tx.plan(p.meta.id, Scope{});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->stops, got.stops);
+    EXPECT_EQ(again->routes, got.routes);
+    EXPECT_EQ(again->candidates, got.candidates);
+    EXPECT_EQ(again->status, core::PlanStatus::published);
+    EXPECT_EQ(again->published_at, 1'800'000'000);
+    EXPECT_EQ(again->meta.version, 2);
+  });
+}
+
+TEST_P(StorageSuite, AFailedPlanWriteLeavesNoPart) {
+  core::User a = make_user("pf@x.test", core::Role::rep);
+  core::Store s1, s2;
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(a);
+    s1 = make_store("PF-1", a.meta.id);
+    s2 = make_store("PF-2", a.meta.id);
+    tx.insert_store(s1);
+    tx.insert_store(s2);
+  });
+  const Seq before = read(db(), [&](Tx& tx) { return tx.last_seq(); });
+  Id id = 0;
+  EXPECT_THROW(write(db(),
+                     [&](Tx& tx) {
+                       auto p = make_plan(a.meta.id, s1.meta.id, s2.meta.id, "2026-11-30");
+                       tx.insert_plan(p);
+                       id = p.meta.id;
+                       throw core::Error(core::ErrorCode::internal, "refused by a validator");
+                     }),
+               core::Error);
+  read(db(), [&](Tx& tx) {
+    EXPECT_FALSE(tx.plan(id, Scope{}));
+    EXPECT_TRUE(tx.plans({}, Scope{}, Page{}).items.empty());
+    EXPECT_EQ(tx.last_seq(), before);
+  });
+  // A stop naming a store that does not exist violates a reference: nothing is written.
+  EXPECT_THROW(write(db(),
+                     [&](Tx& tx) {
+                       auto p = make_plan(a.meta.id, s1.meta.id, s2.meta.id + 1000, "2026-11-30");
+                       tx.insert_plan(p);
+                     }),
+               core::Error);
+  read(db(), [&](Tx& tx) { EXPECT_TRUE(tx.plans({}, Scope{}, Page{}).items.empty()); });
+}
+
+TEST_P(StorageSuite, AppointmentsLastVisitsAndCalendarEntries) {
+  core::User a = make_user("pc@x.test", core::Role::rep);
+  core::User b = make_user("pd@x.test", core::Role::rep);
+  core::Store s1, s2, sb;
+  core::Visit by_hand, made_by_plan, done, cancelled, other_rep;
+  core::Plan p1, p2;
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(a);
+    tx.insert_user(b);
+    s1 = make_store("PC-1", a.meta.id);
+    s2 = make_store("PC-2", a.meta.id);
+    sb = make_store("PC-B", b.meta.id);
+    tx.insert_store(s1);
+    tx.insert_store(s2);
+    tx.insert_store(sb);
+    auto visit = [&](core::Visit& v, Id store, Id rep, core::VisitStatus status,
+                     core::UnixSeconds at) {
+      v.store_id = store;
+      v.rep_id = rep;
+      v.status = status;
+      v.planned_at = at;
+      if (status == core::VisitStatus::done) v.checkin_at = at + 60;
+      tx.insert_visit(v);
+    };
+    visit(by_hand, s1.meta.id, a.meta.id, core::VisitStatus::planned, 1'800'005'000);
+    visit(made_by_plan, s2.meta.id, a.meta.id, core::VisitStatus::planned, 1'800'015'000);
+    visit(done, s2.meta.id, a.meta.id, core::VisitStatus::done, 1'700'000'000);
+    visit(cancelled, s1.meta.id, a.meta.id, core::VisitStatus::cancelled, 1'800'001'200);
+    visit(other_rep, sb.meta.id, b.meta.id, core::VisitStatus::planned, 1'800'005'000);
+    // An older published plan and a newer one both name `made_by_plan`; the newer explains it.
+    p1 = make_plan(a.meta.id, s1.meta.id, s2.meta.id, "2026-11-30");
+    p1.status = core::PlanStatus::superseded;
+    p1.stops[0].visit_id = cancelled.meta.id;
+    p1.stops[1].visit_id = made_by_plan.meta.id;
+    tx.insert_plan(p1);
+    p2 = make_plan(a.meta.id, s1.meta.id, s2.meta.id, "2026-11-30");
+    p2.status = core::PlanStatus::published;
+    p2.stops.erase(p2.stops.begin());
+    p2.stops[0].visit_id = made_by_plan.meta.id;
+    p2.candidates[1].why = "newest reason";
+    tx.insert_plan(p2);
+    // A plan that kept the hand-made appointment at its time does not make it the plan's.
+    core::Plan p3 = make_plan(a.meta.id, s1.meta.id, s2.meta.id, "2026-11-30");
+    p3.candidates[0].kind = core::PlanVisitKind::appointment;
+    p3.candidates[0].appointment_visit_id = by_hand.meta.id;
+    p3.candidates[0].appointment_at = by_hand.planned_at;
+    p3.stops[0].visit_id = by_hand.meta.id;
+    p3.stops.pop_back();
+    tx.insert_plan(p3);
+  });
+  read(db(), [&](Tx& tx) {
+    auto appts = tx.appointments(a.meta.id, 1'800'000'000, 1'800'086'400);
+    ASSERT_EQ(appts.size(), 1u);  // not the plan's, not the cancelled, not rep b's
+    EXPECT_EQ(appts[0].meta.id, by_hand.meta.id);
+    EXPECT_TRUE(tx.appointments(a.meta.id, 1'800'006'000, 1'800'086'400).empty());
+    auto last = tx.last_visits(a.meta.id);
+    ASSERT_EQ(last.size(), 1u);
+    EXPECT_EQ(last[0], (std::pair<Id, core::UnixSeconds>{s2.meta.id, 1'700'000'060}));
+    auto entries = tx.calendar_entries(a.meta.id, 1'700'000'000, 100);
+    ASSERT_EQ(entries.size(), 1u);  // the cancelled visit is gone, the shared one appears once
+    EXPECT_EQ(entries[0].visit.meta.id, made_by_plan.meta.id);
+    EXPECT_EQ(entries[0].plan_id, p2.meta.id);
+    EXPECT_EQ(entries[0].candidate.why, "newest reason");
+    EXPECT_EQ(entries[0].store.code, "PC-2");
+    EXPECT_EQ(entries[0].stop.end_at, 1'800'017'400);
+    EXPECT_TRUE(tx.calendar_entries(a.meta.id, 1'800'020'000, 100).empty());
+    EXPECT_TRUE(tx.calendar_entries(b.meta.id, 0, 100).empty());
+    EXPECT_EQ(tx.calendar_entries(a.meta.id, 0, 0).size(), 0u);
+  });
+}
+
+TEST_P(StorageSuite, CalendarKeysRotate) {
+  core::User a = make_user("pk@x.test", core::Role::rep);
+  core::User b = make_user("pl@x.test", core::Role::rep);
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(a);
+    tx.insert_user(b);
+    tx.put_calendar_key(a.meta.id, "hash-1", 100);
+  });
+  read(db(), [&](Tx& tx) {
+    EXPECT_TRUE(tx.calendar_key_matches(a.meta.id, "hash-1"));
+    EXPECT_FALSE(tx.calendar_key_matches(b.meta.id, "hash-1"));
+    EXPECT_FALSE(tx.calendar_key_matches(a.meta.id, "hash-2"));
+  });
+  write(db(), [&](Tx& tx) { tx.put_calendar_key(a.meta.id, "hash-2", 200); });
+  reopen();
+  read(db(), [&](Tx& tx) {
+    EXPECT_FALSE(tx.calendar_key_matches(a.meta.id, "hash-1"));
+    EXPECT_TRUE(tx.calendar_key_matches(a.meta.id, "hash-2"));
   });
 }
 

@@ -262,11 +262,33 @@ class Sisr {
     }
     const int r0 = in_.route_of(rep, d), r1 = in_.route_of(rep, d + 1);
     if (on.near_last_visit && !s.route(r0).seq.empty()) options.push_back(in_.loc(s.route(r0).seq.back()));
-    if (options.empty()) return dropped;
-    const Location night = options[static_cast<std::size_t>(rng_.below(static_cast<int>(options.size())))];
+    // A night next to a store not planned yet, which becomes the day's last visit: the way to
+    // reach a far cluster that no day from home can.
+    int anchor = -1;
+    if (on.near_last_visit && rng_.uniform() < 0.5) {
+      for (int tries = 0; tries < 8 && anchor < 0; ++tries) {
+        const int v = rng_.below(in_.visits());
+        if (!s.assigned(v) && in_.allowed(v, r0) && s.frequency_ok(v, d) &&
+            in_.distance(rp.home, in_.loc(v)) >= on.min_distance_from_home) {
+          anchor = v;
+        }
+      }
+    }
+    Location night = 0;
+    if (anchor >= 0) {
+      night = in_.loc(anchor);
+    } else {
+      if (options.empty()) return dropped;
+      night = options[static_cast<std::size_t>(rng_.below(static_cast<int>(options.size())))];
+    }
     if (night == s.route(r0).end) return dropped;
     s.set_places(r0, s.route(r0).start, night);
     s.set_places(r1, night, s.route(r1).end);
+    if (anchor >= 0) {
+      auto seq = s.route(r0).seq;
+      seq.push_back(anchor);
+      s.set_route(r0, seq);
+    }
     auto ok = [&](int r) {
       const RouteData& rd = s.route(r);
       if (!rd.feasible) return false;
@@ -274,8 +296,9 @@ class Sisr {
       const Acc& t = rd.total();
       return t.drive <= sh.max_drive && t.drive + t.service <= sh.max_work && t.load <= rp.capacity;
     };
-    while (!ok(r0) && !s.route(r0).seq.empty()) {
-      const int v = s.route(r0).seq.back();
+    while (!ok(r0) && s.route(r0).size() > (anchor >= 0 ? 1 : 0)) {
+      const auto& seq0 = s.route(r0).seq;
+      const int v = anchor >= 0 ? seq0[seq0.size() - 2] : seq0.back();
       if (in_.problem().visits[static_cast<std::size_t>(v)].lock) break;
       s.remove(v);
       dropped.push_back(v);

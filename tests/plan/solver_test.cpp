@@ -6,6 +6,7 @@
 
 #include "generator.hpp"
 #include "plan/solver.hpp"
+#include "plan/travel.hpp"
 #include "plan/validate.hpp"
 
 namespace boucle::plan {
@@ -125,6 +126,48 @@ TEST(Solver, NightsAwayStayValidWhenRoutesChange) {
     }
   }
   EXPECT_GT(nights, 0);  // the far territory does use hotels
+}
+
+TEST(Solver, ReachesAFarClusterBySleepingNextToIt) {
+  // A rep in Lyon and ten stores around Toulouse, about 4 h 30 away: a day trip leaves time for
+  // one or two visits; a night next to the last store of the day makes room for all of them.
+  Problem p;
+  p.days = 3;
+  std::vector<core::GeoPoint> points{{45.76, 4.84}};
+  for (int k = 0; k < 10; ++k) points.push_back({43.60 + 0.01 * (k % 4), 1.44 + 0.012 * (k / 4)});
+  p.travel = road_matrix(RoadModel{}, points);
+  Rep r;
+  r.id = "lyon";
+  Shift sh;
+  sh.start_earliest = 7 * 3600;
+  sh.end_latest = 20 * 3600;
+  sh.max_drive = 10 * 3600;
+  sh.lunch = Lunch{12 * 3600, 14 * 3600, 2700};
+  r.shifts = {sh, sh, sh};
+  r.overnight.allowed = true;
+  r.overnight.cost_per_night = 90'000'000;
+  r.overnight.near_last_visit = true;
+  r.overnight.min_distance_from_home = 50'000;
+  p.reps = {r};
+  p.weights.per_distance = 300;
+  p.weights.per_time = 6944;
+  for (int k = 1; k <= 10; ++k) {
+    Visit v;
+    v.id = "toulouse-" + std::to_string(k);
+    v.location = k;
+    v.duration = 2700;
+    v.prize = 150'000'000;
+    p.visits.push_back(v);
+  }
+  const Solution s = solve(p, budget(3000));
+  EXPECT_TRUE(validate(p, s).empty()) << describe(validate(p, s));
+  int planned = 0, nights = 0;
+  for (const auto& route : s.routes) {
+    planned += static_cast<int>(route.stops.size());
+    if (route.day + 1 < p.days && route.end_location != 0) ++nights;
+  }
+  EXPECT_GE(nights, 1);
+  EXPECT_GE(planned, 8);
 }
 
 TEST(Solver, SameInputAndSeedGiveTheSamePlan) {

@@ -404,7 +404,10 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
       sisr.recreate(current, {});
       State cur = current;
       bool success = cur.missing_mandatory() == 0;
-      while (!success && !out_of_budget() && budget.progress(it) < phase_end) {
+      // One attempt gets at most a quarter of the budget: the last, failing attempt is the
+      // usual case, and its time is better spent on distance.
+      const double attempt_end = std::min(phase_end, budget.progress(it) + 0.25);
+      while (!success && !out_of_budget() && budget.progress(it) < attempt_end) {
         ++it;
         State cand = cur;
         auto removed = sisr.ruin(cand);

@@ -23,11 +23,7 @@ std::optional<Cost> route_cost_between(const State& s, int r, Location start, Lo
   // Walk with a cursor placed at the given start.
   Cursor c;
   c.d0 = sh.start_earliest;
-  {
-    const Time ready = sh.start_earliest;
-    const Time ls = std::max(ready, sh.lunch_earliest);
-    c.d1 = ls > sh.lunch_latest ? INF : ls + sh.lunch_duration;
-  }
+  c.d1 = lunch_at(sh, sh.start_earliest);
   c.at = start;
   for (int v : rd.seq) {
     s.step(c, r, v);

@@ -290,12 +290,10 @@ std::vector<DayOption> find_days(const Problem& problem, const Solution& plan, i
         out.push_back(opt);
         continue;
       }
-      const Time drive_before = s.route(r).total().drive;
       s.insert(visit, ins.route, ins.node);
       opt.feasible = true;
       opt.added_cost = ins.delta + lost;
       opt.added_drive = s.route(r).total().drive - base.route(r).total().drive;
-      (void)drive_before;
       opt.dropped = dropped;
       const Route timed = timed_route(in, s.route(r), r);
       for (const Stop& st : timed.stops) {

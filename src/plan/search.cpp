@@ -19,7 +19,7 @@ struct Params {
   double blink = 0.01;
 };
 
-enum class Order { random, prize, far, close, narrow, ratio };
+enum class Order { random, prize, far, close, ratio };
 
 void sort_pool(const State& s, std::vector<int>& pool, Order order, Rng& rng,
                const std::vector<int>& absence) {
@@ -35,7 +35,6 @@ void sort_pool(const State& s, std::vector<int>& pool, Order order, Rng& rng,
       case Order::prize: return -static_cast<double>(in.prize(v)) / double(std::max<Time>(1, in.duration(v) + 1));
       case Order::far: return -static_cast<double>(in.cost(depot, in.loc(v)));
       case Order::close: return static_cast<double>(in.cost(depot, in.loc(v)));
-      case Order::narrow: return 0;
       case Order::ratio: return 0;
     }
     return 0;

@@ -44,15 +44,12 @@ Reason reason_for(const State& s, int v) {
   for (int r = 0; r < in.routes(); ++r) {
     if (!in.allowed(v, r)) continue;
     any_allowed = true;
-    // Alone on an empty day from home.
-    const Rep& rep = in.problem().reps[static_cast<std::size_t>(in.route_rep(r))];
+    // Alone on an empty day between that day's places.
     Cursor c;
     const DayShift& sh = in.shift(r);
     c.d0 = sh.start_earliest;
-    const Time ls = std::max(sh.start_earliest, sh.lunch_earliest);
-    c.d1 = ls > sh.lunch_latest ? INF : ls + sh.lunch_duration;
+    c.d1 = lunch_at(sh, sh.start_earliest);
     c.at = s.route(r).start;
-    (void)rep;
     s.step(c, r, v);
     if (!c.ok) continue;
     const Time back = in.time(c.at, s.route(r).end);

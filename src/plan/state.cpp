@@ -8,12 +8,6 @@ namespace boucle::plan::detail {
 
 namespace {
 
-Time lunch_at(const DayShift& s, Time ready) {
-  if (!reachable(ready)) return INF;
-  const Time start = std::max(ready, s.lunch_earliest);
-  return start > s.lunch_latest ? INF : start + s.lunch_duration;
-}
-
 // Latest ready time from which lunch can still be taken and the rest (latest departure b1)
 // kept.
 Time latest_ready_for_lunch(const DayShift& s, Time b1) {

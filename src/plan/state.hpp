@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <vector>
@@ -27,6 +28,14 @@ struct Rng {
   int below(int n) { return n <= 0 ? 0 : static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
   double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
 };
+
+// Ready to leave `ready` after lunch taken as soon as allowed; INF if its window has passed.
+// Without a lunch (zero-length, always allowed) this is `ready` itself.
+inline Time lunch_at(const DayShift& s, Time ready) {
+  if (!reachable(ready)) return INF;
+  const Time start = std::max(ready, s.lunch_earliest);
+  return start > s.lunch_latest ? INF : start + s.lunch_duration;
+}
 
 // Totals along a route; added and subtracted as prefix/suffix sums.
 struct Acc {

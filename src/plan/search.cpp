@@ -365,10 +365,9 @@ SearchResult run_search(State& best, const Budget& budget, std::uint64_t seed,
   Sisr sisr(best, seed);
   SearchResult result;
   const bool nights = has_overnight(in) && in.days() > 1;
-  // Temperatures scale with what one decision is worth here: an arc, or a prize when prizes
-  // dominate (orienteering).
-  // Temperatures (measured on the Solomon, TOPTW and OPHS sets, docs/PLANNER.md): from one
-  // typical arc down to a hundredth of it; the score part from half a typical prize.
+  // Temperatures scale with what one decision is worth here: from one typical arc down to a
+  // hundredth of it, and for the score part from half a typical prize (values measured on the
+  // Solomon, TOPTW and OPHS sets, docs/PLANNER.md).
   const double t0f = 1.0, tff = 0.01;
   // When prizes dwarf travel (benchmarks that put the score first), one temperature cannot
   // serve both: a prize-sized one lets distances drift and wastes the time budget, an arc-sized

@@ -15,7 +15,7 @@
 #include "api/users.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "demo/generator.hpp"
+#include "sim/demo.hpp"
 #include "seed.hpp"
 #include "server/server.hpp"
 #include "storage/sqlite_storage.hpp"
@@ -160,10 +160,10 @@ int main(int argc, char** argv) {
                    [&](std::uint16_t port) { print_listening(port, serve_flags.address); });
     }
     if (demo_cmd->parsed()) {
-      demo::Options options;
+      sim::Options options;
       options.seed = demo_seed;
       options.now = core::now_seconds();
-      const auto world = demo::generate(options);
+      const auto world = sim::generate(options);
       bool seeded = false;
       {
         // Seeding commits without an fsync per request; the file is synced when closed.

@@ -89,7 +89,7 @@ std::string day_cell(const std::vector<core::Interval>& day) {
 
 std::string euros(core::Cents c) { return fmt::format("{}.{:02}", c / 100, c % 100); }
 
-json::object user_body(const demo::DemoUser& du) {
+json::object user_body(const sim::DemoUser& du) {
   const auto& u = du.user;
   json::object o{{"email", u.email},
                  {"name", u.name},
@@ -107,7 +107,7 @@ json::object user_body(const demo::DemoUser& du) {
 
 }  // namespace
 
-void seed_demo(api::App& app, const demo::World& world) {
+void seed_demo(api::App& app, const sim::World& world) {
   const auto started = std::chrono::steady_clock::now();
   Client client(app);
   auto elapsed = [&] {

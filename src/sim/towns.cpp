@@ -1,10 +1,10 @@
-#include "demo/towns.hpp"
+#include "sim/towns.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -163,4 +163,4 @@ std::string Town::postcode_at(int k) const {
 
 std::span<const Town> all_towns() { return TOWNS; }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

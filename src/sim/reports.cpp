@@ -1,11 +1,11 @@
-#include "demo/reports.hpp"
+#include "sim/reports.hpp"
 
 #include <array>
 #include <string_view>
 
-#include "demo/catalog.hpp"
+#include "sim/catalog.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -137,4 +137,4 @@ VisitWriteUp write_up(const VisitFacts& f, Rng& rng) {
   return {report, next};
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -8,7 +8,7 @@
 
 #include "core/assert.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // The seed of stream `stream_id` of a world seeded with `seed` (a splitmix64 step).
 inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream_id) {
@@ -109,4 +109,4 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

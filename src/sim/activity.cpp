@@ -1,4 +1,4 @@
-#include "demo/activity.hpp"
+#include "sim/activity.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 #include <set>
 #include <tuple>
 
-#include "demo/geo.hpp"
-#include "demo/reports.hpp"
+#include "sim/geo.hpp"
+#include "sim/reports.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -695,4 +695,4 @@ Activity simulate_activity(const ActivityInput& input, std::uint64_t seed) {
   return Simulation(input, seed).run();
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

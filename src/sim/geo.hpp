@@ -3,7 +3,7 @@
 #include "core/domain.hpp"
 #include "core/units.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // Great-circle distance on the mean Earth sphere.
 core::Metres distance_m(core::GeoPoint a, core::GeoPoint b);
@@ -19,4 +19,4 @@ core::GeoPoint offset(core::GeoPoint from, double bearing, core::Metres metres);
 // factor, over a speed that rises with the length of the trip.
 core::Minutes drive_minutes(core::GeoPoint a, core::GeoPoint b);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -1,15 +1,15 @@
-#include "demo/generator.hpp"
+#include "sim/demo.hpp"
 
 #include <algorithm>
 
-#include "demo/activity.hpp"
-#include "demo/calendar.hpp"
-#include "demo/catalog.hpp"
-#include "demo/people.hpp"
-#include "demo/random.hpp"
-#include "demo/stores.hpp"
+#include "sim/activity.hpp"
+#include "sim/calendar.hpp"
+#include "sim/catalog.hpp"
+#include "sim/people.hpp"
+#include "sim/random.hpp"
+#include "sim/stores.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -70,4 +70,4 @@ World generate(const Options& options) {
   return world;
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

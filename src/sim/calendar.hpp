@@ -9,7 +9,7 @@
 // Civil dates and Europe/Paris wall-clock time, without a time-zone database: France follows the
 // EU rule (summer time from the last Sunday of March to the last Sunday of October, switching at
 // 01:00 UTC), which is all the demo world needs.
-namespace boucle::demo {
+namespace boucle::sim {
 
 using Day = int;  // a civil date as days since 1970-01-01
 
@@ -35,4 +35,4 @@ std::optional<Day> parse_day(std::string_view text);
 // French public holidays (jours fériés), when reps do not work.
 bool is_french_holiday(Day day);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

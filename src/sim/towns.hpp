@@ -6,7 +6,7 @@
 
 #include "core/domain.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // A real mainland French town (public facts: centre coordinates, recent census population).
 // Coordinates are the town hall's, except where it stands on the sea front (Marseille): there a
@@ -37,4 +37,4 @@ struct Town {
 
 std::span<const Town> all_towns();
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -2,11 +2,11 @@
 
 #include <vector>
 
-#include "demo/generator.hpp"
-#include "demo/random.hpp"
-#include "demo/stores.hpp"
+#include "sim/demo.hpp"
+#include "sim/random.hpp"
+#include "sim/stores.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // Reps' home bases: the most central towns of `reps` compact, balanced groups of stores (reps
 // live in towns, not in fields), with a few kilometres of jitter.
@@ -24,4 +24,4 @@ std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
                                   const std::vector<PlacedStore>& stores,
                                   const std::vector<int>& store_rep, Rng& rng);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

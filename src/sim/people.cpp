@@ -1,13 +1,13 @@
-#include "demo/people.hpp"
+#include "sim/people.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
 
-#include "demo/geo.hpp"
+#include "sim/geo.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -355,4 +355,4 @@ std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
   return users;
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

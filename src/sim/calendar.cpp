@@ -1,11 +1,11 @@
-#include "demo/calendar.hpp"
+#include "sim/calendar.hpp"
 
 #include <date/date.h>
 
 #include <charconv>
 #include <chrono>
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -131,4 +131,4 @@ bool is_french_holiday(Day day) {
   return day == easter + 1 || day == easter + 39 || day == easter + 50;
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

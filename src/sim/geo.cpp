@@ -1,10 +1,10 @@
-#include "demo/geo.hpp"
+#include "sim/geo.hpp"
 
 #include <cmath>
 
 #include "core/geo.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -49,4 +49,4 @@ core::Minutes drive_minutes(core::GeoPoint a, core::GeoPoint b) {
   return static_cast<core::Minutes>(std::ceil(hours * 60.0));
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

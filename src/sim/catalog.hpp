@@ -6,7 +6,7 @@
 
 #include "core/domain.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // The fictional brand every demo product belongs to.
 inline constexpr std::string_view BRAND = "Maison Ardelle";
@@ -37,4 +37,4 @@ double seasonality(std::string_view range_code, int day_of_year);
 int ean13_check_digit(std::string_view first12);
 bool is_valid_ean13(std::string_view ean);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -3,10 +3,10 @@
 #include <vector>
 
 #include "core/domain.hpp"
-#include "demo/random.hpp"
-#include "demo/towns.hpp"
+#include "sim/random.hpp"
+#include "sim/towns.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 struct PlacedStore {
   core::Store store;
@@ -25,4 +25,4 @@ core::WeeklyHours opening_hours(core::Channel channel, std::string_view banner, 
 // Target visit frequency by channel (and whether it is a key account).
 int visit_frequency_days(core::Channel channel, bool key_account);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

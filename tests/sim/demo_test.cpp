@@ -1,4 +1,4 @@
-#include "demo/generator.hpp"
+#include "sim/demo.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,14 +10,14 @@
 #include <set>
 #include <string>
 
-#include "demo/calendar.hpp"
-#include "demo/catalog.hpp"
-#include "demo/geo.hpp"
-#include "demo/random.hpp"
-#include "demo/stores.hpp"
-#include "demo/towns.hpp"
+#include "sim/calendar.hpp"
+#include "sim/catalog.hpp"
+#include "sim/geo.hpp"
+#include "sim/random.hpp"
+#include "sim/stores.hpp"
+#include "sim/towns.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 namespace {
 
 using core::Channel;
@@ -915,4 +915,4 @@ TEST(Generator, SmallAndEmptyConfigurations) {
 }
 
 }  // namespace
-}  // namespace boucle::demo
+}  // namespace boucle::sim

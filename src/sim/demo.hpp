@@ -15,7 +15,7 @@
 //   admin    admin@boucle.test    / admin-demo-2026
 //   manager  manager@boucle.test  / manager-demo-2026
 //   reps     rep1@boucle.test     / rep1-demo-2026, rep2@boucle.test / rep2-demo-2026, …
-namespace boucle::demo {
+namespace boucle::sim {
 
 struct Options {
   std::uint64_t seed = 42;
@@ -102,4 +102,4 @@ struct World {
 
 World generate(const Options& options);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "core/domain.hpp"
-#include "demo/random.hpp"
+#include "sim/random.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 // What happened in a visit, as the rep would sum it up.
 struct VisitFacts {
@@ -33,4 +33,4 @@ VisitWriteUp write_up(const VisitFacts& facts, Rng& rng);
 // "1 234,56 €"
 std::string format_euros(core::Cents cents);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -1,4 +1,4 @@
-#include "demo/stores.hpp"
+#include "sim/stores.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "demo/geo.hpp"
+#include "sim/geo.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -527,4 +527,4 @@ std::vector<PlacedStore> place_stores(int count, Rng& rng) {
   return out;
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -3,12 +3,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "demo/calendar.hpp"
-#include "demo/catalog.hpp"
-#include "demo/generator.hpp"
-#include "demo/stores.hpp"
+#include "sim/calendar.hpp"
+#include "sim/catalog.hpp"
+#include "sim/demo.hpp"
+#include "sim/stores.hpp"
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 struct ActivityInput {
   const std::vector<DemoUser>* users = nullptr;  // admin, manager, then the reps
@@ -33,4 +33,4 @@ struct Activity {
 // visits planned after `now`. The shelf state is hidden; only what a CRM would record comes out.
 Activity simulate_activity(const ActivityInput& input, std::uint64_t seed);
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

@@ -1,9 +1,9 @@
-#include "demo/catalog.hpp"
+#include "sim/catalog.hpp"
 
 #include <array>
 #include <cmath>
 
-namespace boucle::demo {
+namespace boucle::sim {
 
 namespace {
 
@@ -210,4 +210,4 @@ double seasonality(std::string_view range_code, int day_of_year) {
   return s;
 }
 
-}  // namespace boucle::demo
+}  // namespace boucle::sim

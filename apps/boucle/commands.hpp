@@ -12,5 +12,6 @@ using Runner = std::function<int()>;
 
 void add_plan_command(CLI::App& app, Runner& run);           // cmd_plan.cpp
 void add_bench_planner_command(CLI::App& app, Runner& run);  // cmd_bench_planner.cpp
+void add_simulate_command(CLI::App& app, Runner& run);        // cmd_simulate.cpp
 
 }  // namespace boucle::cli

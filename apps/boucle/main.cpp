@@ -1,4 +1,4 @@
-// boucle: the one command-line entry point (serve, demo, user add, plan, bench-planner).
+// boucle: the one command-line entry point (serve, demo, user add, plan, bench-planner, simulate).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   cli::Runner run;
   cli::add_plan_command(cli, run);
   cli::add_bench_planner_command(cli, run);
+  cli::add_simulate_command(cli, run);
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -9,6 +9,6 @@ namespace boucle::cli {
 // an HTTP-shaped request handled by api::App (validation, authorisation, storage), as a
 // client would send it. Only the first admin is created directly, as `boucle user add` does.
 // Prints progress lines. Throws if any request is refused.
-void seed_demo(api::App& app, const sim::World& world);
+void seed_demo(api::App& app, const sim::DemoWorld& world);
 
 }  // namespace boucle::cli

@@ -109,6 +109,33 @@ constexpr std::string_view SCHEMAS = R"JSON({
   "CheckOut": {"type": "object", "additionalProperties": false, "properties": {
     "lat": {"type": "number"}, "lon": {"type": "number"}, "at": {"type": "string", "format": "date-time"},
     "report": {"type": "string"}, "next_steps": {"type": "string"}}},
+  "VisitComplete": {"type": "object", "required": ["checkin", "checkout"], "additionalProperties": false,
+    "description": "A planned visit done in full, uploaded at once: check-in, audits, order and check-out in one transaction (all or nothing), with the rules of the single endpoints.", "properties": {
+    "type": {"enum": ["deep", "quick"], "description": "changes the visit's type"},
+    "checkin": {"type": "object", "required": ["at", "lat", "lon"], "additionalProperties": false, "properties": {
+      "at": {"type": "string", "format": "date-time"}, "lat": {"type": "number", "minimum": -90, "maximum": 90},
+      "lon": {"type": "number", "minimum": -180, "maximum": 180}, "reason": {"type": "string", "maxLength": 500}}},
+    "audits": {"type": "array", "maxItems": 500, "description": "one per product", "items": {"type": "object",
+      "required": ["product_id", "present"], "additionalProperties": false, "properties": {
+      "product_id": {"type": "integer"}, "client_id": {"type": "string"}, "present": {"type": "boolean"},
+      "facings": {"type": "integer", "minimum": 0, "maximum": 1000}, "shelf_price_cents": {"type": ["integer", "null"]},
+      "out_of_stock": {"type": "boolean"}, "promo": {"type": "boolean"}}}},
+    "order": {"type": "object", "additionalProperties": false, "description": "absent, or without lines: no order", "properties": {
+      "client_id": {"type": "string"},
+      "lines": {"type": "array", "maxItems": 500, "items": {"$ref": "#/components/schemas/OrderLineInput"}}}},
+    "checkout": {"type": "object", "required": ["at"], "additionalProperties": false, "properties": {
+      "at": {"type": "string", "format": "date-time", "description": "not before checkin.at"},
+      "lat": {"type": "number"}, "lon": {"type": "number"}, "report": {"type": "string"}, "next_steps": {"type": "string"}}}}},
+  "VisitCompleted": {"type": "object", "description": "The visit (as GET /visits/{id}) with the ids of what was written.", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "client_id": {"type": ["string", "null"]}, "store_id": {"type": "integer"}, "rep_id": {"type": "integer"},
+    "type": {"enum": ["deep", "quick"]}, "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+    "planned_at": {"type": ["string", "null"], "format": "date-time"},
+    "checkin": {"type": ["object", "null"]}, "checkout": {"type": ["object", "null"]},
+    "report": {"type": "string"}, "next_steps": {"type": "string"},
+    "audit_ids": {"type": "array", "items": {"type": "integer"}, "description": "in the order of the body's audits"},
+    "order_id": {"type": ["integer", "null"]}}},
   "VisitList": {"$ref": "#/components/schemas/List"},
   "Audit": {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
@@ -166,7 +193,14 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "seed": {"type": "integer", "minimum": 0, "description": "same input and seed, same plan (default 1)"},
     "time_limit_seconds": {"type": "number", "minimum": 0.1, "description": "at most the server's cap (5 s by default)"},
     "locked": {"type": "array", "maxItems": 100, "items": {"type": "object", "required": ["store_id", "date"],
-      "additionalProperties": false, "properties": {"store_id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}}}},
+      "additionalProperties": false, "properties": {"store_id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}},
+    "priorities": {"type": "array", "maxItems": 2000, "description": "When present, the stores to plan (each once) with the value and reason of visiting them, instead of the built-in prizes and frequency rules; appointments and locks are kept.",
+      "items": {"type": "object", "required": ["store_id", "value_eur", "why"], "additionalProperties": false, "properties": {
+        "store_id": {"type": "integer", "description": "a store of the rep's territory, once"},
+        "value_eur": {"type": "number", "minimum": 0, "maximum": 1000000},
+        "why": {"type": "string", "minLength": 1, "maxLength": 200},
+        "type": {"enum": ["deep", "quick"], "description": "default: by the store's channel"},
+        "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480, "description": "default: by the store's channel"}}}}}},
   "PlanReplan": {"type": "object", "required": ["date", "now", "location"], "additionalProperties": false,
     "description": "Re-plans the rest of one day; version unless If-Match is sent. Store ids name stops of that day (done, cancelled) or stores of the plan (urgent).", "properties": {
     "version": {"type": "integer"}, "date": {"type": "string", "format": "date"}, "now": {"type": "string", "format": "date-time"},

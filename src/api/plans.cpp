@@ -44,7 +44,11 @@ constexpr int MAX_DAYS = 14;
 constexpr int MAX_COPIES = 4;      // visits of one store in one period
 constexpr int MAX_STORES = 2'000;  // stores of one rep a plan considers
 constexpr int MAX_LOCKS = 100;
-constexpr int MAX_FIELD_IDS = 200;  // done / cancelled / urgent lists of a re-plan
+constexpr int MAX_FIELD_IDS = 200;          // done / cancelled / urgent lists of a re-plan
+constexpr double MAX_PRIORITY_EUR = 1e6;    // value of one prioritised visit
+constexpr std::size_t MAX_WHY_CHARS = 200;  // a priority's reason, in characters
+constexpr std::int64_t MIN_VISIT_MINUTES = 5;
+constexpr std::int64_t MAX_VISIT_MINUTES = 480;
 constexpr std::string_view DEFAULT_TIMEZONE = "Europe/Paris";
 // The unplanned reason of a stop cancelled in the field (the planner's reasons are plan::Reason).
 constexpr std::string_view CANCELLED = "cancelled";
@@ -169,6 +173,17 @@ struct LockRequest {
   int day = 0;
 };
 
+// A store the caller wants visited (campaigns, the decision AI, the simulator's policies): when
+// a request lists priorities, they replace the built-in prizes and frequency rules.
+struct PriorityRequest {
+  std::size_t index = 0;  // in the body's "priorities" array
+  Id store_id = 0;
+  MicroEuros prize = 0;
+  std::string why;
+  std::optional<core::VisitType> type;  // default: the store's profile
+  std::optional<int> minutes;           // default: the store's profile
+};
+
 std::vector<core::Store> territory(storage::Tx& tx, Id rep_id) {
   std::vector<core::Store> out;
   storage::Page page{0, 500};
@@ -201,8 +216,12 @@ std::string plan_timezone(const std::vector<core::Store>& stores) {
 // Candidates: the rep's stores, their prizes and allowed days; appointments (planned visits no
 // plan made) at their time; locked stores on their day. A store visited too recently to be due
 // in the period is kept out of the problem with the reason "frequency".
+// With `priorities`, the candidates are the prioritised stores (once each, their prize and why
+// as given, no frequency rule), plus the appointments and locks of any store of the territory.
 PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t start_day, int days,
-                           const std::vector<LockRequest>& locks, core::PlanParams params) {
+                           const std::vector<LockRequest>& locks,
+                           const std::optional<std::vector<PriorityRequest>>& priorities,
+                           core::PlanParams params) {
   PlanningInput in;
   in.rep = rep;
   in.start_day = start_day;
@@ -233,10 +252,22 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
     locked[l.store_id] = &l;
   }
   if (!errors.empty()) throw Error(ErrorCode::validation, "invalid locks", errors);
+  std::map<Id, const PriorityRequest*> prioritised;
+  if (priorities) {
+    for (const auto& p : *priorities) prioritised[p.store_id] = &p;
+  }
 
   int next_group = 0;
   for (const auto& s : stores) {
-    const Profile profile = profile_of(s.channel);
+    const PriorityRequest* priority = nullptr;
+    if (auto it = prioritised.find(s.meta.id); it != prioritised.end()) priority = it->second;
+    if (priorities && !priority && !appointments.contains(s.meta.id) &&
+        !locked.contains(s.meta.id)) {
+      continue;  // the caller chose the stores
+    }
+    Profile profile = profile_of(s.channel);
+    if (priority && priority->type) profile.type = *priority->type;
+    if (priority && priority->minutes) profile.minutes = *priority->minutes;
     const MicroEuros base = base_value(s.potential, max_potential);
     Due due;
     due.frequency = std::max(s.visit_frequency_days, 1);
@@ -248,7 +279,10 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
     c.store_id = s.meta.id;
     c.type = profile.type;
     c.duration_seconds = profile.minutes * 60;
-    c.prize = first_prize(base, due);
+    c.prize = priority ? priority->prize : first_prize(base, due);
+    // Why the store is worth a visit: the caller's reason, or the built-in rules'.
+    const std::string worth =
+        priority ? priority->why : join({due_text(due), high ? "high potential" : ""});
 
     if (auto it = appointments.find(s.meta.id); it != appointments.end()) {
       for (const auto& v : it->second) {
@@ -258,8 +292,7 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
         a.appointment_visit_id = v.meta.id;
         a.appointment_at = v.planned_at;
         a.first_day = static_cast<int>(local_day_of(zone, *v.planned_at) - start_day);
-        a.why = join({"appointment at " + format_clock(zone, *v.planned_at), due_text(due),
-                      high ? "high potential" : ""});
+        a.why = join({"appointment at " + format_clock(zone, *v.planned_at), worth});
         in.candidates.push_back(std::move(a));
       }
       continue;
@@ -268,8 +301,12 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
       c.kind = core::PlanVisitKind::mandatory;
       c.locked_day = it->second->day;
       c.first_day = it->second->day;
-      c.why = join({"locked on " + core::format_date_days(start_day + it->second->day),
-                    due_text(due), high ? "high potential" : ""});
+      c.why = join({"locked on " + core::format_date_days(start_day + it->second->day), worth});
+      in.candidates.push_back(std::move(c));
+      continue;
+    }
+    if (priority) {
+      c.why = priority->why;
       in.candidates.push_back(std::move(c));
       continue;
     }
@@ -293,7 +330,7 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
       copy.group = group;
       copy.group_gap_days = copies > 1 ? gap : 0;
       if (k == 0) {
-        copy.why = join({due_text(due), high ? "high potential" : ""});
+        copy.why = worth;
       } else {
         copy.prize = base;
         copy.why = join({"repeat visit (every " + std::to_string(due.frequency) + " days)",
@@ -711,6 +748,63 @@ std::vector<Id> read_ids(ObjectReader& in, std::string_view key) {
   return out;
 }
 
+std::size_t utf8_chars(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// "priorities": [{store_id, value_eur, why, type?, duration_minutes?}], each store once. Whether
+// the stores are in the rep's territory is checked with the database.
+std::optional<std::vector<PriorityRequest>> read_priorities(ObjectReader& in) {
+  const auto* arr = in.array("priorities", Need::optional, MAX_STORES);
+  if (!arr) return std::nullopt;
+  std::vector<PriorityRequest> out;
+  std::map<Id, std::size_t> first_of_store;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string prefix = "priorities[" + std::to_string(i) + "]";
+    const auto* obj = (*arr)[i].if_object();
+    if (!obj) {
+      in.error(prefix, "must be an object {store_id, value_eur, why, type?, duration_minutes?}");
+      continue;
+    }
+    auto p = in.nested(*obj, prefix);
+    auto store_id = p.integer("store_id", Need::required, 1, INT64_MAX);
+    auto value = p.number("value_eur", Need::required, 0, MAX_PRIORITY_EUR);
+    // Up to 4 bytes a character: the byte bound only stops huge strings early.
+    auto why = p.string("why", Need::required, 4 * MAX_WHY_CHARS, 1);
+    if (why && utf8_chars(*why) > MAX_WHY_CHARS) {
+      p.error("why", "must be at most " + std::to_string(MAX_WHY_CHARS) + " characters");
+      why.reset();
+    }
+    auto type = p.enumeration<core::VisitType>("type", Need::optional, core::parse_visit_type,
+                                               "deep, quick");
+    auto minutes =
+        p.integer("duration_minutes", Need::optional, MIN_VISIT_MINUTES, MAX_VISIT_MINUTES);
+    for (const auto& [key, v] : *obj) {
+      if (key != "store_id" && key != "value_eur" && key != "why" && key != "type" &&
+          key != "duration_minutes") {
+        p.error(key, "is not a known field");
+      }
+    }
+    if (!store_id) continue;
+    if (auto [it, added] = first_of_store.emplace(*store_id, i); !added) {
+      p.error("store_id",
+              "is listed twice (first in priorities[" + std::to_string(it->second) + "])");
+      continue;
+    }
+    if (!value || !why) continue;
+    PriorityRequest r;
+    r.index = i;
+    r.store_id = *store_id;
+    r.prize = static_cast<MicroEuros>(std::llround(*value * static_cast<double>(EURO)));
+    r.why = std::move(*why);
+    r.type = type;
+    if (minutes) r.minutes = static_cast<int>(*minutes);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 core::Plan find_plan(storage::Tx& tx, RequestContext& ctx, Id id) {
   auto p = tx.plan(id, ctx.scope());
   if (!p) throw Error(ErrorCode::not_found, "no plan " + std::to_string(id));
@@ -812,6 +906,7 @@ Response create_plan(RequestContext& ctx) {
       }
     }
   }
+  const auto priorities = read_priorities(in);
   in.finish();
 
   const auto start_day = *core::parse_date_days(*start_date);
@@ -843,7 +938,19 @@ Response create_plan(RequestContext& ctx) {
       }
     }
     if (!lock_errors.empty()) throw Error(ErrorCode::validation, "invalid locks", lock_errors);
-    input = gather_input(tx, rep, start_day, static_cast<int>(*days), locks, params);
+    std::vector<core::FieldError> priority_errors;
+    // Scoped to the rep planned: a rep planning for themself sees nothing else either.
+    for (std::size_t i = 0; priorities && i < priorities->size(); ++i) {
+      const auto& p = (*priorities)[i];
+      if (!tx.store(p.store_id, storage::Scope{target})) {
+        priority_errors.push_back({"priorities[" + std::to_string(p.index) + "].store_id",
+                                   "no such store in the rep's territory"});
+      }
+    }
+    if (!priority_errors.empty()) {
+      throw Error(ErrorCode::validation, "invalid priorities", priority_errors);
+    }
+    input = gather_input(tx, rep, start_day, static_cast<int>(*days), locks, priorities, params);
   });
 
   const auto built = build_problem(input);

@@ -1,5 +1,10 @@
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <map>
+#include <span>
+
 #include "api/app.hpp"
 #include "api/json_input.hpp"
 #include "api/json_output.hpp"
@@ -10,6 +15,11 @@
 // Visits (with check-in and check-out), audits and orders: the records a rep writes in the
 // field. A rep writes only in their territory; managers and admins anywhere. Client ids make
 // creation idempotent: re-sending a create with the same client_id returns the first record.
+//
+// Each write is split into reading the input (read_*: typed values, every problem a FieldError
+// on the reader) and applying it in a transaction (apply_*, insert_*), so that
+// POST /visits/{id}/complete does check-in, audits, order and check-out in one transaction with
+// exactly the rules of the single endpoints.
 namespace boucle::api {
 
 using core::Error;
@@ -23,6 +33,16 @@ namespace {
 constexpr core::UnixSeconds FUTURE_SLACK = 10 * 60;  // tolerated device clock skew
 constexpr core::UnixSeconds EARLIEST = 946'684'800;  // 2000-01-01: older is a broken clock
 constexpr std::string_view VISIT_STATUSES = "planned, in_progress, done, cancelled";
+constexpr std::size_t MAX_AUDITS = 500;  // audits of one whole-visit upload (one per product)
+
+// The fields of each body part that a nested object may hold (ObjectReader::finish refuses
+// unknown fields of a whole body; nested objects are checked against these lists).
+constexpr std::array<std::string_view, 4> CHECK_IN_FIELDS{"lat", "lon", "at", "reason"};
+constexpr std::array<std::string_view, 5> CHECK_OUT_FIELDS{"lat", "lon", "at", "report",
+                                                           "next_steps"};
+constexpr std::array<std::string_view, 7> AUDIT_FIELDS{
+    "product_id", "client_id", "present", "facings", "shelf_price_cents", "out_of_stock", "promo"};
+constexpr std::array<std::string_view, 2> VISIT_ORDER_FIELDS{"lines", "client_id"};
 
 core::Visit find_visit(storage::Tx& tx, RequestContext& ctx, core::Id id) {
   auto v = tx.visit(id, ctx.scope());
@@ -34,11 +54,25 @@ void reject(std::string_view field, std::string message) {
   throw Error(ErrorCode::validation, "invalid request", {{std::string(field), std::move(message)}});
 }
 
-std::optional<core::UnixSeconds> not_in_future(std::optional<core::UnixSeconds> t,
-                                               std::string_view field) {
-  if (t && *t > core::now_seconds() + FUTURE_SLACK) reject(field, "must not be in the future");
-  if (t && *t < EARLIEST) reject(field, "must not be before 2000-01-01");
-  return t;
+// A state conflict (409) that names the body field at fault.
+[[noreturn]] void conflict(std::string detail, std::string field, std::string message) {
+  throw Error(ErrorCode::conflict, std::move(detail), {{std::move(field), std::move(message)}});
+}
+
+// Flags the keys of a nested object that are not in `known`.
+void refuse_unknown(ObjectReader& in, const json::object& object,
+                    std::span<const std::string_view> known) {
+  for (const auto& [key, value] : object) {
+    if (std::find(known.begin(), known.end(), std::string_view(key)) == known.end()) {
+      in.error(key, "is not a known field");
+    }
+  }
+}
+
+// A time sent by a device: not in the future (beyond the tolerated clock skew), not absurd.
+void check_device_time(ObjectReader& in, std::string_view key, std::optional<core::UnixSeconds> t) {
+  if (t && *t > core::now_seconds() + FUTURE_SLACK) in.error(key, "must not be in the future");
+  if (t && *t < EARLIEST) in.error(key, "must not be before 2000-01-01");
 }
 
 // The store a body names, which the caller must be allowed to see (else it is unknown).
@@ -149,30 +183,87 @@ Response patch_visit(RequestContext& ctx) {
   return item_response(200, to_json(v));
 }
 
+// Check-in and check-out -----------------------------------------------------------------------
+
+// A check-in as sent: the body of POST /visits/{id}/check-in, or "checkin" of /complete.
+struct CheckInInput {
+  std::optional<double> lat, lon;
+  std::optional<core::UnixSeconds> at;  // default: now
+  std::optional<std::string> reason;
+};
+
+CheckInInput read_check_in(ObjectReader& in, Need at_need) {
+  CheckInInput c;
+  c.lat = in.number("lat", Need::required, -90, 90);
+  c.lon = in.number("lon", Need::required, -180, 180);
+  c.at = in.timestamp("at", at_need);
+  c.reason = in.string("reason", Need::optional, 500);
+  check_device_time(in, "at", c.at);
+  return c;
+}
+
+// planned → in progress at the given place and time: the server measures the distance to the
+// store and flags a far check-in. Changes `v` only; the caller writes it.
+void apply_check_in(storage::Tx& tx, const Config& config, core::Visit& v, const CheckInInput& c) {
+  BOUCLE_ASSERT(c.lat && c.lon, "a check-in is applied only once its body was read without error");
+  if (v.status != VisitStatus::planned) {
+    throw Error(ErrorCode::conflict, "only a planned visit can be checked in; it is " +
+                                         std::string(core::to_string(v.status)));
+  }
+  auto store = tx.store(v.store_id, storage::Scope{});
+  BOUCLE_ASSERT(store.has_value(), "a visible visit has a visible store");
+  v.checkin_at = c.at.value_or(core::now_seconds());
+  v.checkin_position = core::GeoPoint{*c.lat, *c.lon};
+  v.checkin_distance = core::great_circle_distance(*v.checkin_position, store->location);
+  v.checkin_far = *v.checkin_distance > config.checkin_far;
+  v.checkin_reason = c.reason.value_or("");
+  v.status = VisitStatus::in_progress;
+}
+
+// A check-out as sent: the body of POST /visits/{id}/check-out, or "checkout" of /complete.
+struct CheckOutInput {
+  std::optional<double> lat, lon;
+  std::optional<core::UnixSeconds> at;  // default: now
+  std::optional<std::string> report, next_steps;
+};
+
+CheckOutInput read_check_out(ObjectReader& in, Need at_need) {
+  CheckOutInput c;
+  c.lat = in.number("lat", Need::optional, -90, 90);
+  c.lon = in.number("lon", Need::optional, -180, 180);
+  c.at = in.timestamp("at", at_need);
+  c.report = in.string("report", Need::optional, 10'000);
+  c.next_steps = in.string("next_steps", Need::optional, 10'000);
+  if (c.lat.has_value() != c.lon.has_value()) {
+    in.error(c.lat ? "lon" : "lat", "lat and lon go together");
+  }
+  check_device_time(in, "at", c.at);
+  return c;
+}
+
+// in progress → done, with the report. `at_field` names the check-out time in an error (it must
+// not be before the check-in). Changes `v` only; the caller writes it.
+void apply_check_out(core::Visit& v, const CheckOutInput& c, std::string_view at_field) {
+  if (v.status != VisitStatus::in_progress) {
+    throw Error(ErrorCode::conflict, "only a visit in progress can be checked out; it is " +
+                                         std::string(core::to_string(v.status)));
+  }
+  v.checkout_at = c.at.value_or(core::now_seconds());
+  if (*v.checkout_at < *v.checkin_at) reject(at_field, "must not be before the check-in");
+  if (c.lat) v.checkout_position = core::GeoPoint{*c.lat, *c.lon};
+  if (c.report) v.report = *c.report;
+  if (c.next_steps) v.next_steps = *c.next_steps;
+  v.status = VisitStatus::done;
+}
+
 Response check_in(RequestContext& ctx) {
   auto body = ctx.body_object();
   ObjectReader in(body);
-  auto lat = in.number("lat", Need::required, -90, 90);
-  auto lon = in.number("lon", Need::required, -180, 180);
-  auto at = in.timestamp("at", Need::optional);
-  auto reason = in.string("reason", Need::optional, 500);
+  const auto input = read_check_in(in, Need::optional);
   in.finish();
-  not_in_future(at, "at");
   auto v = storage::write(ctx.app.db(), [&](storage::Tx& tx) {
     auto v = find_visit(tx, ctx, ctx.id());
-    if (v.status != VisitStatus::planned) {
-      throw Error(ErrorCode::conflict,
-                  "only a planned visit can be checked in; it is " +
-                      std::string(core::to_string(v.status)));
-    }
-    auto store = tx.store(v.store_id, storage::Scope{});
-    BOUCLE_ASSERT(store.has_value(), "a visible visit has a visible store");
-    v.checkin_at = at.value_or(core::now_seconds());
-    v.checkin_position = core::GeoPoint{*lat, *lon};
-    v.checkin_distance = core::great_circle_distance(*v.checkin_position, store->location);
-    v.checkin_far = *v.checkin_distance > ctx.app.config().checkin_far;
-    v.checkin_reason = reason.value_or("");
-    v.status = VisitStatus::in_progress;
+    apply_check_in(tx, ctx.app.config(), v, input);
     tx.update_visit(v);
     return v;
   });
@@ -182,26 +273,11 @@ Response check_in(RequestContext& ctx) {
 Response check_out(RequestContext& ctx) {
   auto body = ctx.body_object();
   ObjectReader in(body);
-  auto lat = in.number("lat", Need::optional, -90, 90);
-  auto lon = in.number("lon", Need::optional, -180, 180);
-  auto at = in.timestamp("at", Need::optional);
-  auto report = in.string("report", Need::optional, 10'000);
-  auto next_steps = in.string("next_steps", Need::optional, 10'000);
+  const auto input = read_check_out(in, Need::optional);
   in.finish();
-  if (lat.has_value() != lon.has_value()) reject(lat ? "lon" : "lat", "lat and lon go together");
-  not_in_future(at, "at");
   auto v = storage::write(ctx.app.db(), [&](storage::Tx& tx) {
     auto v = find_visit(tx, ctx, ctx.id());
-    if (v.status != VisitStatus::in_progress) {
-      throw Error(ErrorCode::conflict, "only a visit in progress can be checked out; it is " +
-                                           std::string(core::to_string(v.status)));
-    }
-    v.checkout_at = at.value_or(core::now_seconds());
-    if (*v.checkout_at < *v.checkin_at) reject("at", "must not be before the check-in");
-    if (lat) v.checkout_position = core::GeoPoint{*lat, *lon};
-    if (report) v.report = *report;
-    if (next_steps) v.next_steps = *next_steps;
-    v.status = VisitStatus::done;
+    apply_check_out(v, input, "at");
     tx.update_visit(v);
     return v;
   });
@@ -235,8 +311,53 @@ void read_audit_fields(ObjectReader& in, core::Audit& a, bool creating) {
   if (auto v = in.boolean("promo", Need::optional)) a.promo = *v;
 }
 
-void check_audit(const core::Audit& a) {
-  if (!a.present && a.facings > 0) reject("facings", "must be 0 when the product is not present");
+// What is wrong with a shelf reading as a whole (a problem of its "facings"), if anything.
+std::optional<std::string> audit_problem(const core::Audit& a) {
+  if (!a.present && a.facings > 0) return "must be 0 when the product is not present";
+  return std::nullopt;
+}
+
+// Reads a new audit's own fields (product, client id, shelf reading; the visit comes from the
+// body of POST /audits or from the URL of /complete). Returns the product id.
+std::optional<core::Id> read_new_audit(ObjectReader& in, core::Audit& a) {
+  const auto errors_before = in.errors().size();
+  auto product_id = in.integer("product_id", Need::required, 1, INT64_MAX);
+  a.client_id = in.string("client_id", Need::optional, 64, 1);
+  read_audit_fields(in, a, true);
+  if (in.errors().size() == errors_before) {
+    if (auto problem = audit_problem(a)) in.error("facings", std::move(*problem));
+  }
+  return product_id;
+}
+
+// The audit created earlier with this client id, if any. Another territory's client id is a
+// conflict (`field` names it).
+std::optional<core::Audit> audit_replay(storage::Tx& tx, RequestContext& ctx,
+                                        const std::optional<std::string>& client_id,
+                                        const std::string& field) {
+  if (!client_id) return std::nullopt;
+  auto existing = tx.audit_by_client_id(*client_id);
+  if (!existing) return std::nullopt;
+  if (!tx.audit(existing->meta.id, ctx.scope())) {
+    conflict("client_id is already used", field, "is already used");
+  }
+  return existing;
+}
+
+// Stores `a`, the audit of `product_id` in `visit`: the product must exist and not be audited
+// in this visit yet. `prefix` ("" or "audits[3].") locates the body's fields in errors.
+void insert_audit(storage::Tx& tx, const core::Visit& visit, core::Id product_id, core::Audit& a,
+                  const std::string& prefix) {
+  if (!tx.product(product_id)) reject(prefix + "product_id", "no such product");
+  if (tx.audit_of(visit.meta.id, product_id)) {
+    conflict("this product is already audited in this visit", prefix + "product_id",
+             "is already audited in this visit");
+  }
+  a.visit_id = visit.meta.id;
+  a.store_id = visit.store_id;
+  a.rep_id = visit.rep_id;
+  a.product_id = product_id;
+  tx.insert_audit(a);
 }
 
 core::Audit find_audit(storage::Tx& tx, RequestContext& ctx, core::Id id) {
@@ -263,34 +384,18 @@ Response post_audit(RequestContext& ctx) {
   ObjectReader in(body);
   core::Audit a;
   auto visit_id = in.integer("visit_id", Need::required, 1, INT64_MAX);
-  auto product_id = in.integer("product_id", Need::required, 1, INT64_MAX);
-  a.client_id = in.string("client_id", Need::optional, 64, 1);
-  read_audit_fields(in, a, true);
+  auto product_id = read_new_audit(in, a);
   in.finish();
-  check_audit(a);
   int status = 201;
   a = storage::write(ctx.app.db(), [&](storage::Tx& tx) {
-    if (a.client_id) {
-      if (auto existing = tx.audit_by_client_id(*a.client_id)) {
-        if (!tx.audit(existing->meta.id, ctx.scope())) {
-          throw Error(ErrorCode::conflict, "client_id is already used");
-        }
-        status = 200;
-        return *existing;
-      }
+    if (auto existing = audit_replay(tx, ctx, a.client_id, "client_id")) {
+      status = 200;
+      return *existing;
     }
     auto visit = tx.visit(*visit_id, ctx.scope());
     if (!visit) reject("visit_id", "no such visit");
     if (visit->status == VisitStatus::cancelled) reject("visit_id", "the visit is cancelled");
-    if (!tx.product(*product_id)) reject("product_id", "no such product");
-    if (tx.audit_of(*visit_id, *product_id)) {
-      throw Error(ErrorCode::conflict, "this product is already audited in this visit");
-    }
-    a.visit_id = visit->meta.id;
-    a.store_id = visit->store_id;
-    a.rep_id = visit->rep_id;
-    a.product_id = *product_id;
-    tx.insert_audit(a);
+    insert_audit(tx, *visit, *product_id, a, "");
     return a;
   });
   return item_response(status, to_json(a));
@@ -305,7 +410,7 @@ Response patch_audit(RequestContext& ctx) {
     auto version = in.integer("version", Need::optional, 1, INT64_MAX);
     in.finish();
     ctx.check_version(a.meta.version, version);
-    check_audit(a);
+    if (auto problem = audit_problem(a)) reject("facings", std::move(*problem));
     tx.update_audit(a);
     return a;
   });
@@ -322,8 +427,10 @@ Response delete_audit(RequestContext& ctx) {
 
 // Orders ----------------------------------------------------------------------------------------
 
-// Reads "lines"; a line without unit_price_cents takes the product's list price.
-std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need need) {
+// Reads "lines"; a line without unit_price_cents takes the product's list price. `base` is the
+// path of `in` in the body ("" or "order.") so that errors name "order.lines[2].quantity".
+std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need need,
+                                        std::string_view base = "") {
   std::vector<core::OrderLine> lines;
   const auto* arr = in.array("lines", need, 500);
   if (!arr) return lines;
@@ -335,7 +442,7 @@ std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need 
       in.error(prefix, "must be an object");
       continue;
     }
-    auto line = in.nested(*obj, prefix);
+    auto line = in.nested(*obj, std::string(base) + prefix);
     auto product_id = line.integer("product_id", Need::required, 1, INT64_MAX);
     auto quantity = line.integer("quantity", Need::required, 1, 1'000'000);
     auto price = line.integer("unit_price_cents", Need::optional, 0, 100'000'000);
@@ -353,6 +460,27 @@ std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need 
     lines.push_back({*product_id, int(*quantity), price.value_or(product->price)});
   }
   return lines;
+}
+
+// The order created earlier with this client id, if any. Another territory's client id is a
+// conflict (`field` names it).
+std::optional<core::Order> order_replay(storage::Tx& tx, RequestContext& ctx,
+                                        const std::optional<std::string>& client_id,
+                                        const std::string& field) {
+  if (!client_id) return std::nullopt;
+  auto existing = tx.order_by_client_id(*client_id);
+  if (!existing) return std::nullopt;
+  if (!tx.order(existing->meta.id, ctx.scope())) {
+    conflict("client_id is already used", field, "is already used");
+  }
+  return existing;
+}
+
+// An order taken during `visit`: the visit's store and rep.
+void attach_to_visit(core::Order& o, const core::Visit& visit) {
+  o.visit_id = visit.meta.id;
+  o.store_id = visit.store_id;
+  o.rep_id = visit.rep_id;
 }
 
 core::Order find_order(storage::Tx& tx, RequestContext& ctx, core::Id id) {
@@ -390,22 +518,15 @@ Response post_order(RequestContext& ctx) {
     o.lines = read_lines(tx, in, Need::required);
     if (!store_id && !visit_id) in.error("store_id", "store_id or visit_id is required");
     in.finish();
-    if (o.client_id) {
-      if (auto existing = tx.order_by_client_id(*o.client_id)) {
-        if (!tx.order(existing->meta.id, ctx.scope())) {
-          throw Error(ErrorCode::conflict, "client_id is already used");
-        }
-        status = 200;
-        return *existing;
-      }
+    if (auto existing = order_replay(tx, ctx, o.client_id, "client_id")) {
+      status = 200;
+      return *existing;
     }
     if (visit_id) {
       auto visit = tx.visit(*visit_id, ctx.scope());
       if (!visit) reject("visit_id", "no such visit");
       if (store_id && *store_id != visit->store_id) reject("store_id", "is not the visit's store");
-      o.visit_id = visit->meta.id;
-      o.store_id = visit->store_id;
-      o.rep_id = visit->rep_id;
+      attach_to_visit(o, *visit);
     } else {
       auto store = referenced_store(tx, ctx, *store_id);
       o.store_id = store.meta.id;
@@ -456,50 +577,310 @@ Response delete_order(RequestContext& ctx) {
   return no_content();
 }
 
+// A whole visit in one request ------------------------------------------------------------------
+
+// A visit done offline, uploaded at once: check-in, audits, order and check-out of a planned
+// visit in one transaction, with the rules of the single endpoints. Any error writes nothing.
+Response complete_visit(RequestContext& ctx) {
+  auto body = ctx.body_object();
+  struct NewAudit {
+    std::size_t index = 0;
+    core::Id product_id = 0;
+    core::Audit audit;
+  };
+  json::array audit_ids;
+  std::optional<core::Id> order_id;
+  auto v = storage::write(ctx.app.db(), [&](storage::Tx& tx) {
+    ObjectReader in(body);
+    auto type = in.enumeration<core::VisitType>("type", Need::optional, core::parse_visit_type,
+                                                "deep, quick");
+    CheckInInput checkin;
+    if (const auto* obj = in.object("checkin", Need::required)) {
+      auto r = in.nested(*obj, "checkin");
+      refuse_unknown(r, *obj, CHECK_IN_FIELDS);
+      checkin = read_check_in(r, Need::required);
+    }
+    CheckOutInput checkout;
+    if (const auto* obj = in.object("checkout", Need::required)) {
+      auto r = in.nested(*obj, "checkout");
+      refuse_unknown(r, *obj, CHECK_OUT_FIELDS);
+      checkout = read_check_out(r, Need::required);
+    }
+    std::vector<NewAudit> audits;
+    if (const auto* arr = in.array("audits", Need::optional, MAX_AUDITS)) {
+      std::map<core::Id, std::size_t> first_of_product;
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string prefix = "audits[" + std::to_string(i) + "]";
+        const auto* obj = (*arr)[i].if_object();
+        if (!obj) {
+          in.error(prefix, "must be an object");
+          continue;
+        }
+        auto r = in.nested(*obj, prefix);
+        refuse_unknown(r, *obj, AUDIT_FIELDS);
+        NewAudit a;
+        a.index = i;
+        auto product_id = read_new_audit(r, a.audit);
+        if (!product_id) continue;
+        if (auto [it, added] = first_of_product.emplace(*product_id, i); !added) {
+          r.error("product_id", "is audited twice in this visit (first in audits[" +
+                                    std::to_string(it->second) + "])");
+          continue;
+        }
+        a.product_id = *product_id;
+        audits.push_back(std::move(a));
+      }
+    }
+    // No order when "order" is absent or has no lines.
+    std::optional<core::Order> order;
+    if (const auto* obj = in.object("order", Need::optional)) {
+      auto r = in.nested(*obj, "order");
+      refuse_unknown(r, *obj, VISIT_ORDER_FIELDS);
+      auto client_id = r.string("client_id", Need::optional, 64, 1);
+      const auto* lines = obj->if_contains("lines");
+      const bool empty =
+          !lines || lines->is_null() || (lines->is_array() && lines->get_array().empty());
+      if (!empty) {
+        order.emplace();
+        order->client_id = std::move(client_id);
+        order->lines = read_lines(tx, r, Need::required, "order.");
+      }
+    }
+    in.finish();
+
+    auto v = find_visit(tx, ctx, ctx.id());
+    if (v.status != VisitStatus::planned) {
+      throw Error(ErrorCode::conflict, "only a planned visit can be completed; it is " +
+                                           std::string(core::to_string(v.status)));
+    }
+    if (type) v.type = *type;
+    apply_check_in(tx, ctx.app.config(), v, checkin);
+    apply_check_out(v, checkout, "checkout.at");
+    for (auto& a : audits) {
+      const std::string prefix = "audits[" + std::to_string(a.index) + "].";
+      if (auto existing = audit_replay(tx, ctx, a.audit.client_id, prefix + "client_id")) {
+        // Sent before for this visit (POST /audits while it was planned): the same audit.
+        if (existing->visit_id != v.meta.id) {
+          conflict("client_id is already used by an audit of another visit", prefix + "client_id",
+                   "is already used by an audit of another visit");
+        }
+        audit_ids.push_back(existing->meta.id);
+        continue;
+      }
+      insert_audit(tx, v, a.product_id, a.audit, prefix);
+      audit_ids.push_back(a.audit.meta.id);
+    }
+    if (order) {
+      if (auto existing = order_replay(tx, ctx, order->client_id, "order.client_id")) {
+        if (existing->visit_id != v.meta.id) {
+          conflict("client_id is already used by an order of another visit", "order.client_id",
+                   "is already used by an order of another visit");
+        }
+        order_id = existing->meta.id;
+      } else {
+        attach_to_visit(*order, v);
+        tx.insert_order(*order);
+        order_id = order->meta.id;
+      }
+    }
+    tx.update_visit(v);
+    return v;
+  });
+  auto out = to_json(v);
+  out["audit_ids"] = std::move(audit_ids);
+  out["order_id"] = order_id ? json::value(*order_id) : json::value(nullptr);
+  return item_response(200, out);
+}
+
 }  // namespace
 
 void add_visit_routes(Router& r) {
-  r.add({Method::get, "/api/v1/visits", "List visits", "visits", {}, Body::none,
-         {"limit", "cursor", "store_id", "rep_id", "status"}, "", "VisitList", list_visits});
-  r.add({Method::post, "/api/v1/visits", "Create (plan) a visit of a store", "visits", {},
-         Body::json, {}, "VisitCreate", "Visit", post_visit});
-  r.add({Method::get, "/api/v1/visits/{id}", "Get a visit", "visits", {}, Body::none, {}, "",
-         "Visit", get_visit});
-  r.add({Method::patch, "/api/v1/visits/{id}", "Update or cancel a visit (If-Match or version)",
-         "visits", {}, Body::json, {}, "VisitPatch", "Visit", patch_visit});
-  r.add({Method::del, "/api/v1/visits/{id}", "Delete a visit (tombstone)", "visits", {},
-         Body::none, {}, "", "", delete_visit});
-  r.add({Method::post, "/api/v1/visits/{id}/check-in",
+  r.add({Method::get,
+         "/api/v1/visits",
+         "List visits",
+         "visits",
+         {},
+         Body::none,
+         {"limit", "cursor", "store_id", "rep_id", "status"},
+         "",
+         "VisitList",
+         list_visits});
+  r.add({Method::post,
+         "/api/v1/visits",
+         "Create (plan) a visit of a store",
+         "visits",
+         {},
+         Body::json,
+         {},
+         "VisitCreate",
+         "Visit",
+         post_visit});
+  r.add({Method::get,
+         "/api/v1/visits/{id}",
+         "Get a visit",
+         "visits",
+         {},
+         Body::none,
+         {},
+         "",
+         "Visit",
+         get_visit});
+  r.add({Method::patch,
+         "/api/v1/visits/{id}",
+         "Update or cancel a visit (If-Match or version)",
+         "visits",
+         {},
+         Body::json,
+         {},
+         "VisitPatch",
+         "Visit",
+         patch_visit});
+  r.add({Method::del,
+         "/api/v1/visits/{id}",
+         "Delete a visit (tombstone)",
+         "visits",
+         {},
+         Body::none,
+         {},
+         "",
+         "",
+         delete_visit});
+  r.add({Method::post,
+         "/api/v1/visits/{id}/check-in",
          "Check in with GPS: the server computes the distance to the store and flags it if far",
-         "visits", {}, Body::json, {}, "CheckIn", "Visit", check_in});
-  r.add({Method::post, "/api/v1/visits/{id}/check-out", "Check out, with the report", "visits",
-         {}, Body::json, {}, "CheckOut", "Visit", check_out});
+         "visits",
+         {},
+         Body::json,
+         {},
+         "CheckIn",
+         "Visit",
+         check_in});
+  r.add({Method::post,
+         "/api/v1/visits/{id}/check-out",
+         "Check out, with the report",
+         "visits",
+         {},
+         Body::json,
+         {},
+         "CheckOut",
+         "Visit",
+         check_out});
+  r.add({Method::post,
+         "/api/v1/visits/{id}/complete",
+         "Upload a whole planned visit (check-in, audits, order, check-out) in one transaction",
+         "visits",
+         {},
+         Body::json,
+         {},
+         "VisitComplete",
+         "VisitCompleted",
+         complete_visit});
 }
 
 void add_audit_routes(Router& r) {
-  r.add({Method::get, "/api/v1/audits", "List shelf audits", "audits", {}, Body::none,
-         {"limit", "cursor", "visit_id", "store_id"}, "", "AuditList", list_audits});
-  r.add({Method::post, "/api/v1/audits", "Record one product's shelf audit in a visit", "audits",
-         {}, Body::json, {}, "AuditCreate", "Audit", post_audit});
-  r.add({Method::get, "/api/v1/audits/{id}", "Get an audit", "audits", {}, Body::none, {}, "",
-         "Audit", get_audit});
-  r.add({Method::patch, "/api/v1/audits/{id}", "Correct an audit (If-Match or version)", "audits",
-         {}, Body::json, {}, "AuditPatch", "Audit", patch_audit});
-  r.add({Method::del, "/api/v1/audits/{id}", "Delete an audit (tombstone)", "audits", {},
-         Body::none, {}, "", "", delete_audit});
+  r.add({Method::get,
+         "/api/v1/audits",
+         "List shelf audits",
+         "audits",
+         {},
+         Body::none,
+         {"limit", "cursor", "visit_id", "store_id"},
+         "",
+         "AuditList",
+         list_audits});
+  r.add({Method::post,
+         "/api/v1/audits",
+         "Record one product's shelf audit in a visit",
+         "audits",
+         {},
+         Body::json,
+         {},
+         "AuditCreate",
+         "Audit",
+         post_audit});
+  r.add({Method::get,
+         "/api/v1/audits/{id}",
+         "Get an audit",
+         "audits",
+         {},
+         Body::none,
+         {},
+         "",
+         "Audit",
+         get_audit});
+  r.add({Method::patch,
+         "/api/v1/audits/{id}",
+         "Correct an audit (If-Match or version)",
+         "audits",
+         {},
+         Body::json,
+         {},
+         "AuditPatch",
+         "Audit",
+         patch_audit});
+  r.add({Method::del,
+         "/api/v1/audits/{id}",
+         "Delete an audit (tombstone)",
+         "audits",
+         {},
+         Body::none,
+         {},
+         "",
+         "",
+         delete_audit});
 }
 
 void add_order_routes(Router& r) {
-  r.add({Method::get, "/api/v1/orders", "List orders", "orders", {}, Body::none,
-         {"limit", "cursor", "visit_id", "store_id"}, "", "OrderList", list_orders});
-  r.add({Method::post, "/api/v1/orders", "Take an order", "orders", {}, Body::json, {},
-         "OrderCreate", "Order", post_order});
-  r.add({Method::get, "/api/v1/orders/{id}", "Get an order", "orders", {}, Body::none, {}, "",
-         "Order", get_order});
-  r.add({Method::patch, "/api/v1/orders/{id}", "Change an order (If-Match or version)", "orders",
-         {}, Body::json, {}, "OrderPatch", "Order", patch_order});
-  r.add({Method::del, "/api/v1/orders/{id}", "Delete an order (tombstone)", "orders", {},
-         Body::none, {}, "", "", delete_order});
+  r.add({Method::get,
+         "/api/v1/orders",
+         "List orders",
+         "orders",
+         {},
+         Body::none,
+         {"limit", "cursor", "visit_id", "store_id"},
+         "",
+         "OrderList",
+         list_orders});
+  r.add({Method::post,
+         "/api/v1/orders",
+         "Take an order",
+         "orders",
+         {},
+         Body::json,
+         {},
+         "OrderCreate",
+         "Order",
+         post_order});
+  r.add({Method::get,
+         "/api/v1/orders/{id}",
+         "Get an order",
+         "orders",
+         {},
+         Body::none,
+         {},
+         "",
+         "Order",
+         get_order});
+  r.add({Method::patch,
+         "/api/v1/orders/{id}",
+         "Change an order (If-Match or version)",
+         "orders",
+         {},
+         Body::json,
+         {},
+         "OrderPatch",
+         "Order",
+         patch_order});
+  r.add({Method::del,
+         "/api/v1/orders/{id}",
+         "Delete an order (tombstone)",
+         "orders",
+         {},
+         Body::none,
+         {},
+         "",
+         "",
+         delete_order});
 }
 
 }  // namespace boucle::api

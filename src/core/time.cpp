@@ -1,19 +1,56 @@
 #include "core/time.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include <date/date.h>
 #include <date/tz.h>
 
+#include "core/assert.hpp"
+
 namespace boucle::core {
 
+namespace {
+
+// The simulated clock; NO_OVERRIDE (an instant no caller can mean) when the system clock rules.
+constexpr UnixSeconds NO_OVERRIDE = std::numeric_limits<UnixSeconds>::min();
+std::atomic<UnixSeconds> simulated_now{NO_OVERRIDE};
+static_assert(std::atomic<UnixSeconds>::is_always_lock_free);
+
+}  // namespace
+
 UnixSeconds now_seconds() {
+  const UnixSeconds simulated = simulated_now.load(std::memory_order_relaxed);
+  if (simulated != NO_OVERRIDE) return simulated;
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+void set_now_override(std::optional<UnixSeconds> t) {
+  BOUCLE_ASSERT(!t || *t != NO_OVERRIDE, "the sentinel instant cannot be simulated");
+  simulated_now.store(t.value_or(NO_OVERRIDE), std::memory_order_relaxed);
+}
+
+std::optional<UnixSeconds> now_override() {
+  const UnixSeconds simulated = simulated_now.load(std::memory_order_relaxed);
+  if (simulated == NO_OVERRIDE) return std::nullopt;
+  return simulated;
+}
+
+ScopedNow::ScopedNow(UnixSeconds t) : previous_(now_override()), now_(t) { set_now_override(t); }
+
+ScopedNow::~ScopedNow() { set_now_override(previous_); }
+
+void ScopedNow::set(UnixSeconds t) {
+  now_ = t;
+  set_now_override(t);
+}
+
+void ScopedNow::advance(UnixSeconds seconds) { set(now_ + seconds); }
 
 namespace {
 

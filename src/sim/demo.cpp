@@ -24,8 +24,8 @@ constexpr int LAUNCH_WEEKS_BEFORE_NOW = 8;
 
 }  // namespace
 
-World generate(const Options& options) {
-  World world;
+DemoWorld generate(const Options& options) {
+  DemoWorld world;
   Rng store_rng = Rng::stream(options.seed, STORES_STREAM);
   Rng people_rng = Rng::stream(options.seed, PEOPLE_STREAM);
 

@@ -90,7 +90,7 @@ struct DemoSales {
   core::Cents revenue = 0;  // units × list price
 };
 
-struct World {
+struct DemoWorld {
   std::vector<DemoUser> users;  // users[0] is the admin, users[1] the manager, then the reps
   std::vector<DemoStore> stores;
   std::vector<core::Product> products;
@@ -100,6 +100,6 @@ struct World {
   std::vector<DemoSales> sales;           // sorted by week, store code, sku
 };
 
-World generate(const Options& options);
+DemoWorld generate(const Options& options);
 
 }  // namespace boucle::sim

@@ -119,9 +119,15 @@ std::string towards(std::string_view town) {
   if (name.rfind("Le ", 0) == 0) return "du " + name.substr(3);
   if (name.rfind("Les ", 0) == 0) return "des " + name.substr(4);
   if (name.rfind("L'", 0) == 0) return "de l'" + name.substr(2);
-  static const std::array<std::string_view, 8> vowels{"A", "E", "I", "O", "U", "É", "Y", "Î"};
+  static const std::array<std::string_view, 9> vowels{"A", "E", "I", "O", "U", "É", "Y", "Î", "Œ"};
   for (auto v : vowels) {
     if (name.rfind(v, 0) == 0) return "d'" + name;
+  }
+  // Silent h: "route d'Hyères", but "route de Haguenau".
+  static const std::array<std::string_view, 7> mute_h{
+      "Halluin", "Hennebont", "Herblay", "Hérouville", "Héricourt", "Hénin", "Hyères"};
+  for (auto h : mute_h) {
+    if (name.rfind(h, 0) == 0) return "d'" + name;
   }
   return "de " + name;
 }
@@ -132,11 +138,13 @@ double bearing_in_arc(const Town& town, Rng& rng) {
   return std::fmod(town.land_from + rng.uniform(0, span), 360.0);
 }
 
-// Another town roughly in the direction of `bearing` from `town`: names the road out of town.
-const Town& town_towards(const Town& town, double bearing) {
+// Another of the selected towns roughly in the direction of `bearing` from `town`: names the
+// road out of town. Only the selected towns, so that the default area draws what it always drew.
+const Town& town_towards(const Town& town, double bearing, std::span<const Town* const> towns) {
   const Town* best = nullptr;
   double best_cost = 1e18;
-  for (const Town& other : all_towns()) {
+  for (const Town* candidate : towns) {
+    const Town& other = *candidate;
     if (&other == &town) continue;
     const double km = distance_m(town.centre(), other.centre()) / 1000.0;
     if (km < 3) continue;  // a suburb is not where a road leads
@@ -151,10 +159,12 @@ const Town& town_towards(const Town& town, double bearing) {
   return best ? *best : town;
 }
 
-// The three nearest towns: out-of-town retail parks line the roads between neighbours.
-std::vector<const Town*> nearest_towns(const Town& town, std::size_t n) {
+// The nearest selected towns: out-of-town retail parks line the roads between neighbours.
+std::vector<const Town*> nearest_towns(const Town& town, std::size_t n,
+                                       std::span<const Town* const> towns) {
   std::vector<std::pair<double, const Town*>> by_distance;
-  for (const Town& other : all_towns()) {
+  for (const Town* candidate : towns) {
+    const Town& other = *candidate;
     if (&other == &town) continue;
     by_distance.emplace_back(distance_m(town.centre(), other.centre()), &other);
   }
@@ -173,7 +183,8 @@ bool out_of_town(Channel c) {
 
 // Where in or around the town a store of this channel stands: corner shops in the centre,
 // supermarkets in the neighbourhoods, hypermarkets, drives and cash & carry on the outskirts.
-core::GeoPoint place_around(const Town& town, Channel channel, Rng& rng, double& bearing_out) {
+core::GeoPoint place_around(const Town& town, std::span<const Town* const> towns, Channel channel,
+                            Rng& rng, double& bearing_out) {
   const double town_km = town.spread_km > 0
                              ? town.spread_km
                              : std::clamp(std::sqrt(town.population / 10000.0), 0.8, 7.0);
@@ -194,7 +205,7 @@ core::GeoPoint place_around(const Town& town, Channel channel, Rng& rng, double&
   }
   double bearing = bearing_in_arc(town, rng);
   if (out_of_town(channel) && rng.chance(0.6)) {
-    const auto near = nearest_towns(town, 3);
+    const auto near = nearest_towns(town, 3, towns);
     if (!near.empty()) {
       const double towards_neighbour =
           bearing_deg(town.centre(), rng.pick(std::span<const Town* const>(near))->centre());
@@ -255,13 +266,12 @@ void name_stores(std::vector<Draft>& drafts) {
   }
 }
 
-std::vector<int> stores_per_town(int count, Rng& rng) {
-  const auto towns = all_towns();
+std::vector<int> stores_per_town(int count, std::span<const Town* const> towns, Rng& rng) {
   // Sub-linear in population: rural France has more shops per inhabitant than its cities.
   std::vector<double> weight(towns.size());
   double total = 0;
   for (std::size_t i = 0; i < towns.size(); ++i) {
-    weight[i] = std::pow(static_cast<double>(towns[i].population), 0.8);
+    weight[i] = std::pow(static_cast<double>(towns[i]->population), 0.8);
     total += weight[i];
   }
   std::vector<int> n(towns.size(), 0);
@@ -398,12 +408,16 @@ core::WeeklyHours opening_hours(Channel channel, std::string_view banner, int to
 }
 
 std::vector<PlacedStore> place_stores(int count, Rng& rng) {
-  const auto towns = all_towns();
-  const auto per_town = stores_per_town(count, rng);
+  return place_stores(count, select_towns({}), rng);
+}
+
+std::vector<PlacedStore> place_stores(int count, std::span<const Town* const> towns, Rng& rng) {
+  if (count <= 0 || towns.empty()) return {};
+  const auto per_town = stores_per_town(count, towns, rng);
   std::vector<Draft> drafts;
   int code_number = 100;
   for (std::size_t t = 0; t < towns.size(); ++t) {
-    const Town& town = towns[t];
+    const Town& town = *towns[t];
     for (int k = 0; k < per_town[t]; ++k) {
       // Channel, then a banner present in towns of this size.
       const auto weights = channel_weights(town.population);
@@ -433,7 +447,7 @@ std::vector<PlacedStore> place_stores(int count, Rng& rng) {
       s.channel = channel;
       s.city = std::string(town.name);
       s.postcode = town.postcode_at(rng.uniform_int(0, town.postcodes - 1));
-      s.location = place_around(town, channel, rng, d.bearing);
+      s.location = place_around(town, towns, channel, rng, d.bearing);
       s.timezone = "Europe/Paris";
 
       const Street& street = pick_from(STREETS, rng);
@@ -441,7 +455,7 @@ std::vector<PlacedStore> place_stores(int count, Rng& rng) {
       d.zone = std::string(pick_from(ZONES, rng));
       const std::string number = std::to_string(rng.uniform_int(1, 140));
       if (out_of_town(channel)) {
-        const std::string road = "route " + towards(town_towards(town, d.bearing).name);
+        const std::string road = "route " + towards(town_towards(town, d.bearing, towns).name);
         if (channel == Channel::cash_carry) {
           s.address = "Zone industrielle " + d.zone + ", " + number + " " + road;
         } else {

@@ -830,4 +830,216 @@ TEST_F(Plans, AppointmentsAndLocksAreKept) {
             appt.json().at("planned_at"));
 }
 
+// Priorities: the caller (campaigns, the decision AI, the simulator's policies) names the stores
+// to plan, what each visit is worth and why; appointments and locks are kept.
+TEST_F(Plans, PrioritiesChooseTheStoresTheirValueAndWhy) {
+  auto& t = territory();
+  auto manager = as(world_->manager_token);
+  auto id_of = [&](std::string_view code) {
+    for (const auto& [id, spec] : t.stores) {
+      if (code == spec.code) return id;
+    }
+    return std::int64_t{0};
+  };
+  const auto super = id_of("P-02"), proxi = id_of("P-03"), hyper = id_of("P-06"),
+             locked = id_of("P-12");
+  // Two weeks: P-03 (every 7 days) would get two visits by the frequency rule.
+  const std::string start = civil(day_of(t.monday) + 70);
+  const std::string why = "Campagne gamme Nouveau : DN 40 % → 70 %";
+  const json::array priorities{
+      json::object{{"store_id", super},
+                   {"value_eur", 150},
+                   {"why", why},
+                   {"type", "quick"},
+                   {"duration_minutes", 25}},
+      json::object{{"store_id", proxi}, {"value_eur", 80.5}, {"why", "AI: out-of-stock risk"}},
+      json::object{{"store_id", hyper},
+                   {"value_eur", 120},
+                   {"why", "AI: sales drop"},
+                   {"duration_minutes", 90}}};
+  auto plan = new_plan(
+      manager, {{"rep_id", t.rep},
+                {"start_date", start},
+                {"days", 10},
+                {"priorities", priorities},
+                {"locked", json::array{json::object{{"store_id", locked}, {"date", start}}}}});
+  ASSERT_FALSE(plan.empty());
+  check_plan_rules(plan);
+  std::map<std::int64_t, int> visits;
+  for (const auto& d : plan.at("days").as_array()) {
+    for (const auto& s : d.at("stops").as_array()) {
+      const auto store = s.at("store_id").as_int64();
+      ++visits[store];
+      const int minutes_in_store = local_seconds(s.at("end")) - local_seconds(s.at("start"));
+      if (store == super) {
+        EXPECT_EQ(s.at("kind"), "optional");
+        EXPECT_EQ(s.at("type"), "quick") << "the given type wins over the channel's";
+        EXPECT_EQ(minutes_in_store, 25 * 60);
+        EXPECT_EQ(s.at("prize_eur"), 150.0);
+        EXPECT_EQ(str(s.at("why")), why);
+      } else if (store == proxi) {
+        EXPECT_EQ(s.at("type"), "quick");
+        EXPECT_EQ(minutes_in_store, 20 * 60) << "the channel's duration by default";
+        EXPECT_EQ(s.at("prize_eur"), 80.5);
+        EXPECT_EQ(s.at("why"), "AI: out-of-stock risk");
+      } else if (store == hyper) {
+        EXPECT_EQ(s.at("type"), "deep");
+        EXPECT_EQ(minutes_in_store, 90 * 60);
+        EXPECT_EQ(s.at("prize_eur"), 120.0);
+      } else if (store == locked) {
+        EXPECT_EQ(str(d.at("date")), start);
+        EXPECT_EQ(s.at("kind"), "mandatory");
+        EXPECT_EQ(s.at("locked"), true);
+        EXPECT_TRUE(str(s.at("why")).starts_with("locked on " + start)) << s.at("why");
+      } else {
+        ADD_FAILURE() << "store " << store << " was not prioritised";
+      }
+    }
+  }
+  for (const auto store : {super, proxi, hyper, locked}) {
+    EXPECT_EQ(visits[store], 1) << "each prioritised store once, no frequency copies";
+  }
+  EXPECT_TRUE(plan.at("unplanned").as_array().empty()) << json::serialize(plan.at("unplanned"));
+  // The candidates are stored with the plan: read back (and re-planned) as built.
+  auto got = manager.get(path(plan));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.json().at("days"), plan.at("days"));
+}
+
+TEST_F(Plans, PrioritiesOverrideTheFrequencyRule) {
+  auto& t = territory();
+  auto rep = as(t.token);
+  std::int64_t proxi = 0;
+  for (const auto& [id, spec] : t.stores) {
+    if (std::string(spec.code) == "P-03") proxi = id;
+  }
+  // P-03 (every 7 days) visited now: not due on the next working day.
+  auto v = rep.post("/api/v1/visits", json::object{{"store_id", proxi}});
+  ASSERT_EQ(v.status, 201) << v.body;
+  const auto visit = "/api/v1/visits/" + std::to_string(v.json().at("id").as_int64());
+  const auto& spec = t.stores.at(proxi);
+  ASSERT_EQ(
+      rep.post(visit + "/check-in", json::object{{"lat", spec.lat}, {"lon", spec.lon}}).status,
+      200);
+  ASSERT_EQ(rep.post(visit + "/check-out", json::object{}).status, 200);
+  std::int64_t day = std::time(nullptr) / 86400 + 1;
+  while (weekday(civil(day)) >= 5) ++day;
+  const std::string date = civil(day);
+
+  // The rep plans for themself: by the built-in rules P-03 is left out ("frequency")…
+  auto plain = new_plan(rep, {{"start_date", date}, {"days", 1}});
+  ASSERT_FALSE(plain.empty());
+  bool left_out = false;
+  for (const auto& u : plain.at("unplanned").as_array()) {
+    if (u.at("store_id") == proxi) left_out = u.at("reason") == "frequency";
+  }
+  EXPECT_TRUE(left_out) << json::serialize(plain.at("unplanned"));
+
+  // …but a caller that prioritises it decided otherwise.
+  auto plan = new_plan(
+      rep, {{"start_date", date},
+            {"days", 1},
+            {"priorities", json::array{json::object{
+                               {"store_id", proxi}, {"value_eur", 60}, {"why", "promo setup"}}}}});
+  ASSERT_FALSE(plan.empty());
+  const auto& stops = plan.at("days").at(0).at("stops").as_array();
+  ASSERT_EQ(stops.size(), 1u) << json::serialize(plan);
+  EXPECT_EQ(stops[0].at("store_id"), proxi);
+  EXPECT_EQ(stops[0].at("why"), "promo setup");
+  EXPECT_EQ(rep.post(path(plan) + "/publish", json::object{}).status, 200);
+
+  // Another rep's store is not in this rep's territory, for the rep and for a manager.
+  const json::array foreign{
+      json::object{{"store_id", world_->store_a}, {"value_eur", 10}, {"why", "x"}}};
+  auto r = rep.post("/api/v1/plans",
+                    json::object{{"start_date", date}, {"days", 1}, {"priorities", foreign}});
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json().at("errors").at(0).at("field"), "priorities[0].store_id");
+  EXPECT_EQ(r.json().at("errors").at(0).at("message"), "no such store in the rep's territory");
+  auto manager = as(world_->manager_token);
+  r = manager.post(
+      "/api/v1/plans",
+      json::object{{"rep_id", t.rep}, {"start_date", date}, {"days", 1}, {"priorities", foreign}});
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json().at("errors").at(0).at("field"), "priorities[0].store_id");
+}
+
+TEST_F(Plans, PrioritiesAreValidated) {
+  auto& t = territory();
+  auto manager = as(world_->manager_token);
+  const auto plans_before =
+      manager.get("/api/v1/plans?limit=500").json().at("items").as_array().size();
+  auto it = t.stores.begin();
+  const auto a = (it++)->first, b = (it++)->first;
+  const std::string start = civil(day_of(t.monday) + 84);
+  auto fields = [&](const json::value& priorities) {
+    auto r = manager.post(
+        "/api/v1/plans",
+        json::object{
+            {"rep_id", t.rep}, {"start_date", start}, {"days", 2}, {"priorities", priorities}});
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json");
+    std::set<std::string> got;
+    const auto body = r.json();
+    for (const auto& e : body.at("errors").as_array()) got.insert(str(e.at("field")));
+    return got;
+  };
+  std::string long_why;
+  for (int i = 0; i < 201; ++i) long_why += "é";
+  EXPECT_EQ(fields(json::array{json::object{{"store_id", a}, {"value_eur", 1}, {"why", "x"}},
+                               json::object{{"store_id", b}, {"value_eur", 1}, {"why", "y"}},
+                               json::object{{"store_id", a}, {"value_eur", 2}, {"why", "z"}}}),
+            (std::set<std::string>{"priorities[2].store_id"}));
+  EXPECT_EQ(
+      fields(json::array{
+          json::object{{"store_id", a}, {"value_eur", -1}, {"why", "x"}},
+          json::object{{"store_id", b}, {"value_eur", 2e6}},
+          json::object{{"store_id", 0}, {"value_eur", 1}, {"why", long_why}},
+          json::object{{"value_eur", "10"}, {"why", ""}, {"type", "long"}, {"color", "red"}},
+          json::object{
+              {"store_id", 999'999}, {"value_eur", 1}, {"why", "x"}, {"duration_minutes", 4}},
+          json::object{
+              {"store_id", 999'998}, {"value_eur", 1}, {"why", "x"}, {"duration_minutes", 481}},
+          3}),
+      (std::set<std::string>{"priorities[0].value_eur", "priorities[1].value_eur",
+                             "priorities[1].why", "priorities[2].store_id", "priorities[2].why",
+                             "priorities[3].store_id", "priorities[3].value_eur",
+                             "priorities[3].why", "priorities[3].type", "priorities[3].color",
+                             "priorities[4].duration_minutes", "priorities[5].duration_minutes",
+                             "priorities[6]"}));
+  EXPECT_EQ(fields("all"), (std::set<std::string>{"priorities"}));
+  // Well-formed, but unknown stores: each one named.
+  EXPECT_EQ(fields(json::array{
+                json::object{{"store_id", 999'999}, {"value_eur", 1}, {"why", "x"}},
+                json::object{{"store_id", a}, {"value_eur", 1}, {"why", "y"}},
+                json::object{{"store_id", world_->store_b}, {"value_eur", 1}, {"why", "z"}}}),
+            (std::set<std::string>{"priorities[0].store_id", "priorities[2].store_id"}));
+  EXPECT_EQ(manager.get("/api/v1/plans?limit=500").json().at("items").as_array().size(),
+            plans_before);
+
+  // 200 characters are fine even when they take 400 bytes.
+  long_why.resize(long_why.size() - 2);
+  auto plan = new_plan(
+      manager, {{"rep_id", t.rep},
+                {"start_date", start},
+                {"days", 2},
+                {"priorities", json::array{json::object{
+                                   {"store_id", a}, {"value_eur", 500}, {"why", long_why}}}}});
+  ASSERT_FALSE(plan.empty());
+  bool seen = false;
+  for (const auto& d : plan.at("days").as_array()) {
+    for (const auto& s : d.at("stops").as_array()) {
+      EXPECT_EQ(s.at("store_id"), a);
+      EXPECT_EQ(str(s.at("why")), long_why);
+      seen = true;
+    }
+  }
+  for (const auto& u : plan.at("unplanned").as_array()) {
+    EXPECT_EQ(u.at("store_id"), a);
+    EXPECT_EQ(str(u.at("why")), long_why);
+    seen = true;
+  }
+  EXPECT_TRUE(seen);
+}
+
 }  // namespace boucle::testing

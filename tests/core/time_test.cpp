@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 using namespace boucle::core;
 
 TEST(Time, TimestampsRoundTripAndOffsets) {
@@ -38,4 +42,60 @@ TEST(Time, TimeZonesFromTheSystemDatabase) {
   EXPECT_TRUE(is_known_time_zone("America/Martinique"));
   EXPECT_FALSE(is_known_time_zone("Europe/Atlantis"));
   EXPECT_FALSE(is_known_time_zone(""));
+}
+
+TEST(Time, ScopedNowOverridesTheClockAndRestoresIt) {
+  const UnixSeconds t2027 = *parse_timestamp("2027-03-01T08:00:00Z");
+  ASSERT_FALSE(now_override().has_value());
+  const UnixSeconds real = now_seconds();
+  {
+    ScopedNow clock(t2027);
+    EXPECT_EQ(now_seconds(), t2027);
+    EXPECT_EQ(now_override(), t2027);
+    clock.advance(3600);
+    EXPECT_EQ(now_seconds(), t2027 + 3600);
+    {
+      // A nested clock hides the outer one and gives it back when it ends.
+      ScopedNow inner(t2027 - 86'400);
+      EXPECT_EQ(now_seconds(), t2027 - 86'400);
+      inner.set(42);
+      EXPECT_EQ(now_seconds(), 42);
+    }
+    EXPECT_EQ(now_seconds(), t2027 + 3600);
+    clock.set(t2027 - 7 * 86'400);  // the clock may go backwards too
+    EXPECT_EQ(now_seconds(), t2027 - 7 * 86'400);
+    EXPECT_EQ(clock.now(), t2027 - 7 * 86'400);
+  }
+  EXPECT_FALSE(now_override().has_value());
+  EXPECT_GE(now_seconds(), real);
+  EXPECT_LT(now_seconds(), real + 3600) << "back on the system clock";
+}
+
+TEST(Time, TheSimulatedClockIsProcessWide) {
+  const UnixSeconds t = *parse_timestamp("2030-01-01T00:00:00Z");
+  set_now_override(t);
+  UnixSeconds seen = 0;
+  std::thread reader([&] { seen = now_seconds(); });
+  reader.join();
+  EXPECT_EQ(seen, t);
+  // Many threads moving and reading the clock at once only ever see values that were set.
+  std::atomic<bool> torn{false};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      for (int i = 0; i < 10'000; ++i) {
+        if (k % 2 == 0) {
+          set_now_override(t + (i % 2) * 86'400);
+        } else {
+          const auto n = now_seconds();
+          if (n != t && n != t + 86'400) torn = true;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_FALSE(torn.load());
+  set_now_override(std::nullopt);
+  EXPECT_FALSE(now_override().has_value());
+  EXPECT_NE(now_seconds(), t);
 }

@@ -8,7 +8,9 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/calendar.hpp"
 #include "sim/catalog.hpp"
@@ -37,17 +39,17 @@ Options options_at(core::UnixSeconds now, std::uint64_t seed = 42) {
   return o;
 }
 
-const World& winter_world() {
-  static const World w = generate(options_at(winter_now()));
+const DemoWorld& winter_world() {
+  static const DemoWorld w = generate(options_at(winter_now()));
   return w;
 }
-const World& spring_world() {
-  static const World w = generate(options_at(spring_now(), 7));
+const DemoWorld& spring_world() {
+  static const DemoWorld w = generate(options_at(spring_now(), 7));
   return w;
 }
 
 // Every field, doubles in hexadecimal: equal fingerprints mean bit-identical worlds.
-std::string fingerprint(const World& w) {
+std::string fingerprint(const DemoWorld& w) {
   std::string out;
   char buf[64];
   const auto num = [&](double v) {
@@ -152,25 +154,25 @@ std::string fingerprint(const World& w) {
   return out;
 }
 
-std::map<std::string, const DemoStore*> stores_by_code(const World& w) {
+std::map<std::string, const DemoStore*> stores_by_code(const DemoWorld& w) {
   std::map<std::string, const DemoStore*> m;
   for (const auto& s : w.stores) m[s.store.code] = &s;
   return m;
 }
 
-std::map<std::string, const core::User*> users_by_email(const World& w) {
+std::map<std::string, const core::User*> users_by_email(const DemoWorld& w) {
   std::map<std::string, const core::User*> m;
   for (const auto& u : w.users) m[u.user.email] = &u.user;
   return m;
 }
 
-std::map<std::string, const core::Product*> products_by_sku(const World& w) {
+std::map<std::string, const core::Product*> products_by_sku(const DemoWorld& w) {
   std::map<std::string, const core::Product*> m;
   for (const auto& p : w.products) m[p.sku] = &p;
   return m;
 }
 
-std::set<std::pair<Channel, std::string>> assortment_set(const World& w) {
+std::set<std::pair<Channel, std::string>> assortment_set(const DemoWorld& w) {
   std::set<std::pair<Channel, std::string>> s;
   for (const auto& a : w.assortment) s.insert({a.channel, a.sku});
   return s;
@@ -194,7 +196,7 @@ bool inside_one_interval(const std::vector<core::Interval>& day, const LocalTime
   });
 }
 
-Day launch_day_of(const World& w) {
+Day launch_day_of(const DemoWorld& w) {
   for (const auto& p : w.products) {
     if (p.launched_on) return *parse_day(*p.launched_on);
   }
@@ -276,31 +278,237 @@ TEST(Geo, DistancesAndOffsets) {
   EXPECT_LT(drive_minutes(lyon, marseille), 300);
 }
 
+const Town& town_named(std::string_view name) {
+  const auto towns = all_towns();
+  const auto it =
+      std::find_if(towns.begin(), towns.end(), [&](const Town& t) { return t.name == name; });
+  EXPECT_NE(it, towns.end()) << name;
+  return it != towns.end() ? *it : towns.front();
+}
+
 TEST(Towns, TableIsLargeMainlandAndConsistent) {
   const auto towns = all_towns();
-  EXPECT_GE(towns.size(), 80u);
-  std::set<std::string_view> names;
+  EXPECT_GE(towns.size(), 450u);
+  std::set<std::pair<std::string, std::string>> keys;
+  std::map<std::string, std::string> region_of_department;
   for (const auto& t : towns) {
-    EXPECT_TRUE(names.insert(t.name).second) << t.name;
+    EXPECT_TRUE(keys.insert({t.name, t.department}).second) << t.name;
     EXPECT_GT(t.lat, 42.3) << t.name;  // mainland France, south of the Channel
     EXPECT_LT(t.lat, 51.1) << t.name;
     EXPECT_GT(t.lon, -4.8) << t.name;
-    EXPECT_LT(t.lon, 7.7) << t.name;
+    EXPECT_LT(t.lon, 8.25) << t.name;
+    EXPECT_NE(t.department, "2A") << t.name;  // no Corsica
+    EXPECT_NE(t.department, "2B") << t.name;
+    EXPECT_NE(t.department, "20") << t.name;
     EXPECT_GT(t.population, 1000) << t.name;
+    // Mainland departments have two-digit codes and every postcode starts with its code.
+    EXPECT_EQ(t.department.size(), 2u) << t.name;
     EXPECT_EQ(t.postcode.size(), 5u) << t.name;
     EXPECT_EQ(t.postcode.substr(0, 2), t.department) << t.name;
+    EXPECT_GE(t.land_from, 0) << t.name;
+    EXPECT_LE(t.land_to, 360) << t.name;
+    EXPECT_GE(t.spread_km, 0) << t.name;
+    if (t.name != "Paris" && t.name != "Lyon" && t.name != "Marseille") {
+      EXPECT_EQ(t.postcodes, 1) << t.name;
+    }
+    // A department lies in one region.
+    const auto [it, added] = region_of_department.emplace(t.department, t.region);
+    EXPECT_EQ(it->second, t.region) << t.name;
   }
+  EXPECT_EQ(region_of_department.size(), 94u);  // 96 metropolitan departments less Corsica's two
+
   // A few well-known facts, to the brief's 0.05°.
-  const auto at = [&](std::string_view name) {
-    return *std::find_if(towns.begin(), towns.end(), [&](const Town& t) { return t.name == name; });
+  EXPECT_NEAR(town_named("Lyon").lat, 45.76, 0.05);
+  EXPECT_NEAR(town_named("Lyon").lon, 4.84, 0.05);
+  EXPECT_NEAR(town_named("Marseille").lat, 43.30, 0.05);
+  EXPECT_NEAR(town_named("Grenoble").lon, 5.72, 0.05);
+  EXPECT_NEAR(town_named("Montpellier").lat, 43.61, 0.05);
+  EXPECT_NEAR(town_named("Paris").lat, 48.86, 0.05);
+  EXPECT_NEAR(town_named("Paris").lon, 2.35, 0.05);
+  EXPECT_NEAR(town_named("Brest").lon, -4.49, 0.05);
+  EXPECT_NEAR(town_named("Strasbourg").lon, 7.75, 0.05);
+  EXPECT_NEAR(town_named("Lille").lat, 50.63, 0.05);
+  EXPECT_EQ(town_named("Bourg-en-Bresse").postcode_at(0), "01000");
+  EXPECT_EQ(town_named("Saint-Étienne").department, "42");
+}
+
+TEST(Towns, ArrondissementPostcodes) {
+  const Town& paris = town_named("Paris");
+  ASSERT_EQ(paris.postcodes, 20);
+  EXPECT_EQ(paris.postcode_at(0), "75001");
+  EXPECT_EQ(paris.postcode_at(19), "75020");
+  const Town& lyon = town_named("Lyon");
+  ASSERT_EQ(lyon.postcodes, 9);
+  EXPECT_EQ(lyon.postcode_at(0), "69001");
+  EXPECT_EQ(lyon.postcode_at(8), "69009");
+  const Town& marseille = town_named("Marseille");
+  ASSERT_EQ(marseille.postcodes, 16);
+  EXPECT_EQ(marseille.postcode_at(0), "13001");
+  EXPECT_EQ(marseille.postcode_at(15), "13016");
+}
+
+TEST(Towns, EveryRegionHasItsTownsAndEveryDepartmentItsPrefecture) {
+  const auto regions = region_codes();
+  ASSERT_EQ(regions.size(), 12u);
+  std::map<std::string, int> per_region;
+  for (const auto& t : all_towns()) {
+    EXPECT_NE(std::find(regions.begin(), regions.end(), t.region), regions.end()) << t.name;
+    ++per_region[t.region];
+  }
+  for (const auto& r : regions) EXPECT_GE(per_region[r], 25) << r;
+
+  // clang-format off
+  const std::map<std::string, std::string> prefectures{
+      {"01", "Bourg-en-Bresse"}, {"02", "Laon"}, {"03", "Moulins"}, {"04", "Digne-les-Bains"},
+      {"05", "Gap"}, {"06", "Nice"}, {"07", "Privas"}, {"08", "Charleville-Mézières"},
+      {"09", "Foix"}, {"10", "Troyes"}, {"11", "Carcassonne"}, {"12", "Rodez"},
+      {"13", "Marseille"}, {"14", "Caen"}, {"15", "Aurillac"}, {"16", "Angoulême"},
+      {"17", "La Rochelle"}, {"18", "Bourges"}, {"19", "Tulle"}, {"21", "Dijon"},
+      {"22", "Saint-Brieuc"}, {"23", "Guéret"}, {"24", "Périgueux"}, {"25", "Besançon"},
+      {"26", "Valence"}, {"27", "Évreux"}, {"28", "Chartres"}, {"29", "Quimper"},
+      {"30", "Nîmes"}, {"31", "Toulouse"}, {"32", "Auch"}, {"33", "Bordeaux"},
+      {"34", "Montpellier"}, {"35", "Rennes"}, {"36", "Châteauroux"}, {"37", "Tours"},
+      {"38", "Grenoble"}, {"39", "Lons-le-Saunier"}, {"40", "Mont-de-Marsan"}, {"41", "Blois"},
+      {"42", "Saint-Étienne"}, {"43", "Le Puy-en-Velay"}, {"44", "Nantes"}, {"45", "Orléans"},
+      {"46", "Cahors"}, {"47", "Agen"}, {"48", "Mende"}, {"49", "Angers"},
+      {"50", "Saint-Lô"}, {"51", "Châlons-en-Champagne"}, {"52", "Chaumont"}, {"53", "Laval"},
+      {"54", "Nancy"}, {"55", "Bar-le-Duc"}, {"56", "Vannes"}, {"57", "Metz"},
+      {"58", "Nevers"}, {"59", "Lille"}, {"60", "Beauvais"}, {"61", "Alençon"},
+      {"62", "Arras"}, {"63", "Clermont-Ferrand"}, {"64", "Pau"}, {"65", "Tarbes"},
+      {"66", "Perpignan"}, {"67", "Strasbourg"}, {"68", "Colmar"}, {"69", "Lyon"},
+      {"70", "Vesoul"}, {"71", "Mâcon"}, {"72", "Le Mans"}, {"73", "Chambéry"},
+      {"74", "Annecy"}, {"75", "Paris"}, {"76", "Rouen"}, {"77", "Melun"},
+      {"78", "Versailles"}, {"79", "Niort"}, {"80", "Amiens"}, {"81", "Albi"},
+      {"82", "Montauban"}, {"83", "Toulon"}, {"84", "Avignon"}, {"85", "La Roche-sur-Yon"},
+      {"86", "Poitiers"}, {"87", "Limoges"}, {"88", "Épinal"}, {"89", "Auxerre"},
+      {"90", "Belfort"}, {"91", "Évry-Courcouronnes"}, {"92", "Nanterre"}, {"93", "Bobigny"},
+      {"94", "Créteil"}, {"95", "Pontoise"}};
+  // clang-format on
+  for (const auto& [department, name] : prefectures) {
+    EXPECT_EQ(town_named(name).department, department) << name;
+  }
+}
+
+TEST(Towns, SelectByRegionDepartmentOrFrance) {
+  const auto only = [](std::initializer_list<std::string> areas) {
+    return select_towns(std::vector<std::string>(areas));
   };
-  EXPECT_NEAR(at("Lyon").lat, 45.76, 0.05);
-  EXPECT_NEAR(at("Lyon").lon, 4.84, 0.05);
-  EXPECT_NEAR(at("Marseille").lat, 43.30, 0.05);
-  EXPECT_NEAR(at("Grenoble").lon, 5.72, 0.05);
-  EXPECT_NEAR(at("Montpellier").lat, 43.61, 0.05);
-  EXPECT_EQ(at("Lyon").postcode_at(8), "69009");
-  EXPECT_EQ(at("Bourg-en-Bresse").postcode_at(0), "01000");
+  const auto bre = only({"bre"});
+  EXPECT_GE(bre.size(), 25u);
+  for (const Town* t : bre) EXPECT_EQ(t->region, "bre") << t->name;
+  const auto rhone = only({"69"});
+  EXPECT_GE(rhone.size(), 5u);
+  for (const Town* t : rhone) EXPECT_EQ(t->department, "69") << t->name;
+  EXPECT_EQ(only({"france"}).size(), all_towns().size());
+
+  // Areas add up, each town once, in table order.
+  const auto both = only({"bre", "29", "69"});
+  EXPECT_EQ(both.size(), bre.size() + rhone.size());
+  EXPECT_TRUE(std::is_sorted(both.begin(), both.end()));
+
+  // No area: the historic 113 towns around Lyon, Provence and eastern Occitanie, Lyon first.
+  const auto historic = select_towns({});
+  ASSERT_EQ(historic.size(), 113u);
+  EXPECT_EQ(historic.front()->name, "Lyon");
+  std::set<std::string> names;
+  for (const Town* t : historic) names.insert(t->name);
+  EXPECT_EQ(names.size(), 113u);
+  for (const char* name : {"Lyon", "Marseille", "Montpellier", "Dijon", "Gap", "Vichy"}) {
+    EXPECT_TRUE(names.count(name)) << name;
+  }
+  for (const char* name : {"Paris", "Rennes", "Toulouse", "Aurillac", "Moulins"}) {
+    EXPECT_FALSE(names.count(name)) << name;
+  }
+
+  for (const char* unknown : {"xyz", "2A", "", "France", "971"}) {
+    try {
+      only({unknown, "ara"});
+      ADD_FAILURE() << "no error for '" << unknown << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + std::string(unknown) + "'"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(Towns, ParsesQuotedNamesAndRejectsMalformedRows) {
+  const std::string header =
+      "name,department,region,postcode,lat,lon,population,land_from,land_to,tourist,postcodes,"
+      "spread_km\n";
+  const auto towns = parse_towns(header +
+                                 "\"Saint-Denis, la ville\",93,idf,93200,48.9362,2.3574,"
+                                 "113942,0,360,0,1,0\n"
+                                 "Brest,29,bre,29200,48.3903,-4.4863,142346,299,76,0,1,0\n");
+  ASSERT_EQ(towns.size(), 2u);
+  EXPECT_EQ(towns[0].name, "Saint-Denis, la ville");
+  EXPECT_EQ(towns[1].lon, -4.4863);
+  EXPECT_FALSE(towns[1].bearing_on_land(180));
+  EXPECT_TRUE(towns[1].bearing_on_land(0));
+
+  const auto fails_on_line_3 = [&](const std::string& row) {
+    try {
+      parse_towns(header + "Brest,29,bre,29200,48.3903,-4.4863,142346,299,76,0,1,0\n" + row);
+      ADD_FAILURE() << "accepted: " << row;
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+    }
+  };
+  fails_on_line_3("Rennes,35,bre,35000,48.11,-1.68,220000,0,360,0,1\n");      // a field short
+  fails_on_line_3("Rennes,35,bre,35000,48.11,-1.68,many,0,360,0,1,0\n");      // not a number
+  fails_on_line_3("Rennes,35,bre,29000,48.11,-1.68,220000,0,360,0,1,0\n");    // wrong department
+  fails_on_line_3("Rennes,35,xyz,35000,48.11,-1.68,220000,0,360,0,1,0\n");    // unknown region
+  fails_on_line_3("Rennes,35,bre,35000,48.11,-1.68,220000,0,400,0,1,0\n");    // bad bearing
+  fails_on_line_3("Rennes,35,bre,35000,48.11,-1.68,220000,0,360,yes,1,0\n");  // bad flag
+  fails_on_line_3("Ajaccio,2A,cor,20000,41.92,8.74,73000,0,360,0,1,0\n");     // not mainland
+}
+
+TEST(Towns, StoresStayInTheSelectedAreaAndOnLand) {
+  const auto bre = select_towns(std::vector<std::string>{"bre"});
+  Rng rng(5);
+  const auto placed = place_stores(500, bre, rng);
+  ASSERT_EQ(placed.size(), 500u);
+  for (const auto& p : placed) {
+    ASSERT_NE(p.town, nullptr);
+    EXPECT_EQ(p.town->region, "bre") << p.store.name;
+    EXPECT_EQ(p.store.postcode.substr(0, 2), p.town->department) << p.store.name;
+    double nearest_km = 1e9;
+    for (const Town* t : bre) {
+      nearest_km = std::min(nearest_km, distance_m(p.store.location, t->centre()) / 1000);
+    }
+    EXPECT_LT(nearest_km, 25) << p.store.name;
+  }
+
+  // Over all of France: every store lies within its town's land arc (so not in the sea), and
+  // Paris' stores carry its arrondissements' postcodes.
+  Rng france_rng(11);
+  const auto everywhere =
+      place_stores(4000, select_towns(std::vector<std::string>{"france"}), france_rng);
+  std::set<std::string> paris_postcodes;
+  for (const auto& p : everywhere) {
+    const auto& centre = p.town->centre();
+    if (distance_m(centre, p.store.location) > 50) {
+      const double b = bearing_deg(centre, p.store.location);
+      EXPECT_TRUE(p.town->bearing_on_land(b) || p.town->bearing_on_land(std::fmod(b + 0.5, 360)) ||
+                  p.town->bearing_on_land(std::fmod(b + 359.5, 360)))
+          << p.store.name << " at bearing " << b;
+    }
+    if (p.town->name == "Paris") paris_postcodes.insert(p.store.postcode);
+  }
+  EXPECT_GT(paris_postcodes.size(), 10u);
+  for (const auto& pc : paris_postcodes) {
+    EXPECT_GE(pc, "75001");
+    EXPECT_LE(pc, "75020");
+  }
+
+  // The default area is the historic one.
+  Rng a(3), b(3);
+  const auto by_default = place_stores(300, a);
+  const auto historic = place_stores(300, select_towns({}), b);
+  ASSERT_EQ(by_default.size(), historic.size());
+  for (std::size_t i = 0; i < by_default.size(); ++i) {
+    EXPECT_EQ(by_default[i].store.name, historic[i].store.name);
+    EXPECT_EQ(by_default[i].town, historic[i].town);
+  }
 }
 
 TEST(Catalog, Ean13CheckDigits) {
@@ -352,7 +560,7 @@ TEST(Generator, DifferentSeedDifferentWorld) {
 }
 
 TEST(Generator, CountsWithinTheBrief) {
-  for (const World* w : {&winter_world(), &spring_world()}) {
+  for (const DemoWorld* w : {&winter_world(), &spring_world()}) {
     EXPECT_EQ(w->users.size(), 8u);
     EXPECT_EQ(w->stores.size(), 320u);
     EXPECT_GE(w->products.size(), 36u);
@@ -505,7 +713,7 @@ TEST(Generator, StoresArePlausible) {
 }
 
 TEST(Generator, TerritoriesAreBalancedAndCompact) {
-  for (const World* w : {&winter_world(), &spring_world()}) {
+  for (const DemoWorld* w : {&winter_world(), &spring_world()}) {
     std::map<std::string, int> per_rep;
     std::map<std::string, std::vector<double>> km;
     const auto users = users_by_email(*w);
@@ -573,7 +781,7 @@ TEST(Generator, ProductsAndAssortment) {
 }
 
 // The properties every visit of a world must have; shared by the winter and spring worlds.
-void check_visits(const World& w, core::UnixSeconds now, int weeks, std::size_t& far_checkins) {
+void check_visits(const DemoWorld& w, core::UnixSeconds now, int weeks, std::size_t& far_checkins) {
   const auto stores = stores_by_code(w);
   const auto users = users_by_email(w);
   const auto products = products_by_sku(w);

@@ -16,7 +16,6 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "sim/demo.hpp"
-#include "seed.hpp"
 #include "server/server.hpp"
 #include "storage/sqlite_storage.hpp"
 
@@ -161,28 +160,26 @@ int main(int argc, char** argv) {
                    [&](std::uint16_t port) { print_listening(port, serve_flags.address); });
     }
     if (demo_cmd->parsed()) {
-      sim::Options options;
+      sim::DemoOptions options;
       options.seed = demo_seed;
       options.now = core::now_seconds();
-      const auto world = sim::generate(options);
       bool seeded = false;
-      {
-        // Seeding commits without an fsync per request; the file is synced when closed.
-        storage::SqliteOptions fast = sqlite_options(demo_flags);
-        fast.durability = storage::Durability::normal;
-        auto db = storage::open_sqlite(demo_flags.db, fast);
-        if (storage::read(*db, [](storage::Tx& tx) { return tx.counts().users; }) == 0) {
-          spdlog::info("seeding the demo world (seed {}) into {}", demo_seed, demo_flags.db);
-          api::App app(*db, api_config(demo_flags));
-          cli::seed_demo(app, world);
-          seeded = true;
-        } else {
-          spdlog::info("{} already has data: not seeding", demo_flags.db);
-        }
+      std::vector<sim::Account> logins;
+      if (storage::read(*storage::open_sqlite(demo_flags.db, sqlite_options(demo_flags)),
+                        [](storage::Tx& tx) { return tx.counts().users; }) == 0) {
+        spdlog::info("seeding the demo territory (seed {}) into {}: {} stores, {} reps, {} weeks "
+                     "of history through the simulator",
+                     demo_seed, demo_flags.db, options.stores, options.reps, options.weeks);
+        options.progress = [](std::string_view line) { spdlog::info("demo: {}", line); };
+        logins = sim::seed_demo(demo_flags.db, options).logins;
+        seeded = true;
+      } else {
+        spdlog::info("{} already has data: not seeding", demo_flags.db);
+        logins = sim::demo_logins(options);
       }
       auto print_logins = [&] {
         std::cout << "Demo logins" << (seeded ? "" : " (as seeded by boucle demo)") << ":\n";
-        for (const auto& u : world.users) {
+        for (const auto& u : logins) {
           std::cout << "  " << core::to_string(u.user.role) << "\t" << u.user.email << "\t"
                     << u.password << "\n";
         }

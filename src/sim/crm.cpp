@@ -26,7 +26,7 @@ std::string day_cell(const std::vector<core::Interval>& day) {
   return out;
 }
 
-json::object user_body(const DemoUser& du) {
+json::object user_body(const Account& du) {
   const auto& u = du.user;
   json::object o{{"email", u.email},
                  {"name", u.name},

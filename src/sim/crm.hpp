@@ -9,7 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/app.hpp"
-#include "sim/demo.hpp"
+#include "sim/records.hpp"
 
 // Writing to the CRM the way its clients do: every record is an HTTP-shaped request handled
 // in-process by api::App (validation, authorisation, storage, one transaction each). Used by
@@ -41,10 +41,10 @@ class CrmClient {
 // The master data as a company loads it: users through the API (the first admin directly, as
 // `boucle user add` does), products and stores as CSV imports, assortment rules one by one.
 struct MasterData {
-  std::vector<DemoUser> users;  // users[0] is the first admin
-  std::vector<DemoStore> stores;
+  std::vector<Account> users;  // users[0] is the first admin
+  std::vector<StoreRecord> stores;
   std::vector<core::Product> products;
-  std::vector<DemoAssortment> assortment;
+  std::vector<AssortmentRecord> assortment;
 };
 
 struct CrmIds {

@@ -162,6 +162,65 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
   int total_visits = 0, total_done = 0, total_blank = 0, total_orders = 0;
   const int threads = std::max(1, std::min(options.threads, n_reps));
 
+  std::mutex error_mutex;
+  std::string error;
+  auto for_reps = [&](const std::function<void(int, CrmClient&)>& fn) {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        CrmClient client(app);
+        for (int r = t; r < n_reps; r += threads) {
+          try {
+            fn(r, client);
+          } catch (const std::exception& e) {
+            std::lock_guard lock(error_mutex);
+            if (error.empty()) error = e.what();
+          }
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    if (!error.empty()) throw std::runtime_error(error);
+  };
+
+
+  auto plan_rep = [&](CrmClient& client, int r, int week, const std::string& start_date,
+                    int days) -> json::object {
+    PolicyInput in;
+    in.week = week;
+    in.rep = r;
+    in.stores = territory[static_cast<std::size_t>(r)];
+    in.crm = CrmView{world.stores, world.catalog, observed, world.new_range_first,
+                     world.new_range_last};
+    if (policy.needs_truth()) {
+      in.world = &world;
+      in.truth = &actual;
+    }
+    const auto chosen = policy.choose(in, options.max_priorities);
+    if (chosen.empty()) return {};
+    json::array priorities;
+    for (const auto& p : chosen) {
+      json::object o{{"store_id", store_id[static_cast<std::size_t>(p.store)]},
+                     {"value_eur", round_to(std::max(0.0, std::min(p.value_eur, 1e6)), 2)},
+                     {"why", p.why.substr(0, 200)}};
+      if (p.type) o["type"] = core::to_string(*p.type);
+      priorities.push_back(std::move(o));
+    }
+    const auto rep_id = ids.users.at(world.rep_user(r).user.email);
+    auto plan = client.post("/api/v1/plans", manager_token,
+                            json::object{{"rep_id", rep_id},
+                                         {"start_date", start_date},
+                                         {"days", days},
+                                         {"seed", static_cast<std::int64_t>(
+                                                      (sc.seed % 1000000) * 1000 + static_cast<std::uint64_t>(week))},
+                                         {"priorities", std::move(priorities)}});
+    const auto plan_id = plan.at("id").as_int64();
+    auto published = client.post("/api/v1/plans/" + std::to_string(plan_id) + "/publish",
+                                 manager_token, json::object{});
+    return published.as_object();
+  };
+
+
   for (int week = 0; week < sc.weeks; ++week) {
     const auto week_started = std::chrono::steady_clock::now();
     const Day monday = world.start_day + 7 * week;
@@ -171,61 +230,11 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     clock.set(paris_instant(monday - 3, 18 * 3600));
     std::vector<json::object> plans(static_cast<std::size_t>(n_reps));
     std::vector<RepWeek> rep_weeks(static_cast<std::size_t>(n_reps));
-    std::mutex error_mutex;
-    std::string error;
-    auto for_reps = [&](const std::function<void(int, CrmClient&)>& fn) {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-          CrmClient client(app);
-          for (int r = t; r < n_reps; r += threads) {
-            try {
-              fn(r, client);
-            } catch (const std::exception& e) {
-              std::lock_guard lock(error_mutex);
-              if (error.empty()) error = e.what();
-            }
-          }
-        });
-      }
-      for (auto& th : pool) th.join();
-      if (!error.empty()) throw std::runtime_error(error);
-    };
-
     for_reps([&](int r, CrmClient& client) {
-      PolicyInput in;
-      in.week = week;
-      in.rep = r;
-      in.stores = territory[static_cast<std::size_t>(r)];
-      in.crm = CrmView{world.stores, world.catalog, observed, world.new_range_first,
-                       world.new_range_last};
-      if (policy.needs_truth()) {
-        in.world = &world;
-        in.truth = &actual;
-      }
-      const auto chosen = policy.choose(in, options.max_priorities);
-      if (chosen.empty()) return;
-      json::array priorities;
-      for (const auto& p : chosen) {
-        json::object o{{"store_id", store_id[static_cast<std::size_t>(p.store)]},
-                       {"value_eur", round_to(std::max(0.0, std::min(p.value_eur, 1e6)), 2)},
-                       {"why", p.why.substr(0, 200)}};
-        if (p.type) o["type"] = core::to_string(*p.type);
-        priorities.push_back(std::move(o));
-      }
-      const auto rep_id = ids.users.at(world.rep_user(r).user.email);
-      auto plan = client.post("/api/v1/plans", manager_token,
-                              json::object{{"rep_id", rep_id},
-                                           {"start_date", start_date},
-                                           {"days", sc.planner.days},
-                                           {"seed", static_cast<std::int64_t>(
-                                                        (sc.seed % 1000000) * 1000 + static_cast<std::uint64_t>(week))},
-                                           {"priorities", std::move(priorities)}});
-      const auto plan_id = plan.at("id").as_int64();
-      auto published = client.post("/api/v1/plans/" + std::to_string(plan_id) + "/publish",
-                                   manager_token, json::object{});
-      plans[static_cast<std::size_t>(r)] = published.as_object();
+      plans[static_cast<std::size_t>(r)] = plan_rep(client, r, week, start_date, sc.planner.days);
     });
+
+    const auto planned_at = std::chrono::steady_clock::now();
 
     // 2. The week in the field, reported on Saturday: every stop of every published plan.
     clock.set(paris_instant(monday + 5, 12 * 3600));
@@ -311,11 +320,15 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       }
     });
 
+    const auto field_at = std::chrono::steady_clock::now();
+
     // 3. The week's sales on both worlds, through the same luck.
     std::vector<std::vector<double>> units;
     const double sales = step_week(world, actual, week, &units);
     const double base_sales = step_week(world, baseline, week, nullptr);
     pending_sales.push_back(std::move(units));
+
+    const auto sales_at = std::chrono::steady_clock::now();
 
     // 4. The ERP sends the sell-in of `lag` weeks ago.
     const int erp_week = week - sc.observation.erp_lag_weeks;
@@ -405,12 +418,30 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     total_blank += wk.blank;
     total_orders += wk.orders;
     if (options.progress) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - week_started).count();
+      auto secs = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+      const auto now = std::chrono::steady_clock::now();
       options.progress(fmt::format(
           "{} week {:>2}/{} {}: {} visits ({:.0f} % blank), DN {} {:.1f} % (no visits {:.1f} %), "
-          "incremental margin {:.0f} € ({:.2f} s)",
+          "incremental margin {:.0f} € ({:.2f} s: plan {:.2f}, field {:.2f}, shelves {:.2f}, "
+          "ERP {:.2f})",
           policy.name(), week + 1, sc.weeks, start_date, wk.done, 100 * blank_rate, new_range_name,
-          100 * dn_new, 100 * base_dn_new, incremental, secs));
+          100 * dn_new, 100 * base_dn_new, incremental, secs(week_started, now),
+          secs(week_started, planned_at), secs(planned_at, field_at), secs(field_at, sales_at),
+          secs(sales_at, now)));
+    }
+  }
+
+  // The coming days, planned and published but not lived: what the reps find in the app.
+  json::array ahead;
+  if (options.plan_ahead_at) {
+    clock.set(*options.plan_ahead_at);
+    const std::string from = format_day(paris_local(*options.plan_ahead_at).day + 1);
+    std::vector<json::object> next(static_cast<std::size_t>(n_reps));
+    for_reps([&](int r, CrmClient& client) {
+      next[static_cast<std::size_t>(r)] = plan_rep(client, r, sc.weeks, from, options.plan_ahead_days);
+    });
+    for (const auto& p : next) {
+      if (!p.empty()) ahead.push_back(p.at("id"));
     }
   }
 
@@ -444,6 +475,7 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
         {"final_dv_new_range", last.contains("dv_new_range") ? last.at("dv_new_range") : json::value(0)},
         {"seconds", round_to(seconds, 2)}}},
       {"weeks", std::move(weeks_json)},
+      {"plans_ahead", std::move(ahead)},
   };
 }
 

@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
 
+#include "core/units.hpp"
 #include "sim/policy.hpp"
 #include "sim/world.hpp"
 
@@ -23,6 +25,11 @@ struct RunOptions {
   int threads = 2;                  // reps planned and executed side by side
   std::size_t max_priorities = 80;  // stores offered to the planner per rep and week
   std::function<void(std::string_view)> progress;  // one line per week
+  // After the last week, at this instant (the real clock when unset), plan and publish each
+  // rep's next `plan_ahead_days` days from the following day, without executing them: what the
+  // demo's reps find when they open the app.
+  std::optional<core::UnixSeconds> plan_ahead_at;
+  int plan_ahead_days = 7;
 };
 
 // The run as JSON: {"policy", "seed", "scenario", "new_range", "ranges", "summary", "weeks"};

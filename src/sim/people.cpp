@@ -288,14 +288,14 @@ std::vector<int> assign_territories(const std::vector<PlacedStore>& stores,
   return assign_balanced(km, bounds_for(stores.size(), homes.size(), max_ratio));
 }
 
-std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
+std::vector<Account> build_users(const std::vector<core::GeoPoint>& homes,
                                   const std::vector<PlacedStore>& stores,
                                   const std::vector<int>& store_rep, Rng& rng) {
-  std::vector<DemoUser> users;
+  std::vector<Account> users;
   std::set<std::string> names;
   const Town& head_office = *nearest_town({45.7640, 4.8357}, 0, {});  // Lyon
 
-  DemoUser admin;
+  Account admin;
   admin.user.role = core::Role::admin;
   admin.user.email = std::string(ADMIN_EMAIL);
   admin.password = std::string(ADMIN_PASSWORD);
@@ -304,7 +304,7 @@ std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
   admin.user.working_hours = office_hours(hm(9, 0), hm(18, 0));
   users.push_back(std::move(admin));
 
-  DemoUser manager;
+  Account manager;
   manager.user.role = core::Role::manager;
   manager.user.email = std::string(MANAGER_EMAIL);
   manager.password = std::string(MANAGER_PASSWORD);
@@ -315,7 +315,7 @@ std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
   users.push_back(std::move(manager));
 
   for (std::size_t r = 0; r < homes.size(); ++r) {
-    DemoUser rep;
+    Account rep;
     auto& u = rep.user;
     const std::string n = std::to_string(r + 1);
     u.role = core::Role::rep;

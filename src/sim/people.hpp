@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "sim/demo.hpp"
+#include "sim/records.hpp"
 #include "sim/random.hpp"
 #include "sim/stores.hpp"
 
@@ -20,7 +20,7 @@ std::vector<int> assign_territories(const std::vector<PlacedStore>& stores,
                                     const std::vector<core::GeoPoint>& homes, double max_ratio);
 
 // The admin, the manager, then one rep per home, with the fixed demo logins.
-std::vector<DemoUser> build_users(const std::vector<core::GeoPoint>& homes,
+std::vector<Account> build_users(const std::vector<core::GeoPoint>& homes,
                                   const std::vector<PlacedStore>& stores,
                                   const std::vector<int>& store_rep, Rng& rng);
 

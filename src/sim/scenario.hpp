@@ -23,7 +23,7 @@ struct TruthParams {
   double delist_hazard = 0.025;      // weekly chance a listed product is dropped (no care)
   double oos_hazard = 0.06;          // weekly chance a listed product runs out (no care)
   double oos_recovery = 0.45;        // weekly chance an out-of-stock is fixed by the store itself
-  double self_listing = 0.006;       // weekly chance a store lists a new-range product by itself
+  double self_listing = 0.003;       // weekly chance a store lists a new-range product by itself
 };
 
 // Base success chances of what a rep attempts in a visit, for a store of responsiveness 1 and an
@@ -78,7 +78,7 @@ struct Economics {
 
 struct PlannerParams {
   int days = 5;                   // Monday to Friday
-  std::int64_t iterations = 150;  // planner budget per rep and week
+  std::int64_t iterations = 100;  // planner budget per rep and week
 };
 
 struct PolicyParams {

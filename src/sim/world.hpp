@@ -6,7 +6,7 @@
 #include "core/domain.hpp"
 #include "sim/calendar.hpp"
 #include "sim/catalog.hpp"
-#include "sim/demo.hpp"
+#include "sim/records.hpp"
 #include "sim/scenario.hpp"
 
 // The simulated world: what the CRM is told (users, stores, products, assortment) and, kept
@@ -33,7 +33,7 @@ struct SimStore {
 
 struct World {
   Scenario scenario;
-  std::vector<DemoUser> users;  // admin, manager, then the reps
+  std::vector<Account> users;  // admin, manager, then the reps
   std::vector<CatalogItem> catalog;
   std::vector<SimStore> stores;
   Day start_day = 0;            // the Monday of week 0
@@ -41,7 +41,7 @@ struct World {
   int new_range_last = 0;
 
   int reps() const { return static_cast<int>(users.size()) - 2; }
-  const DemoUser& rep_user(int rep) const { return users.at(static_cast<std::size_t>(rep) + 2); }
+  const Account& rep_user(int rep) const { return users.at(static_cast<std::size_t>(rep) + 2); }
   bool is_new(int sku) const { return sku >= new_range_first && sku < new_range_last; }
 };
 

@@ -398,9 +398,21 @@ class SqliteTx final : public Tx {
   explicit SqliteTx(Connection& c) : c_(c) {}
 
   Seq last_seq() override {
+    if (seq_) return *seq_;
     Query q(c_, "SELECT value FROM seq_counter WHERE id = 1");
     q.step();
     return q.i64(0);
+  }
+
+  // The change sequence is counted in memory during a write transaction and written back once,
+  // before the commit (run_batch): one statement per transaction instead of one per record.
+  // Values handed out inside a savepoint that is rolled back leave a gap, never a duplicate.
+  void flush_seq() {
+    if (!seq_ || *seq_ == loaded_seq_) return;
+    Query q(c_, "UPDATE seq_counter SET value = ?1 WHERE id = 1");
+    q.bind(1, *seq_);
+    q.exec();
+    loaded_seq_ = *seq_;
   }
 
   // Users ------------------------------------------------------------------------------------
@@ -808,22 +820,26 @@ class SqliteTx final : public Tx {
 
   // Sales ------------------------------------------------------------------------------------
   bool put_sales(core::SalesFact& f) override {
-    bool exists = false;
-    {
-      Query e(c_, "SELECT 1 FROM sales WHERE store_id = ?1 AND product_id = ?2 AND week = ?3");
-      e.bind(1, f.store_id).bind(2, f.product_id).bind(3, f.week);
-      exists = e.step();
-    }
     f.seq = next_seq();
-    Query q(c_, "INSERT INTO sales (store_id, product_id, week, units, revenue, seq) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (store_id, product_id, week) "
-                "DO UPDATE SET units = excluded.units, revenue = excluded.revenue, "
-                "seq = excluded.seq RETURNING id");
+    {
+      // New facts (the common case of a weekly import) take one statement.
+      Query q(c_, "INSERT INTO sales (store_id, product_id, week, units, revenue, seq) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (store_id, product_id, week) "
+                  "DO NOTHING RETURNING id");
+      q.bind(1, f.store_id).bind(2, f.product_id).bind(3, f.week).bind(4, f.units);
+      q.bind(5, f.revenue).bind(6, f.seq);
+      if (q.step()) {
+        f.id = q.i64(0);
+        return true;
+      }
+    }
+    Query q(c_, "UPDATE sales SET units = ?4, revenue = ?5, seq = ?6 "
+                "WHERE store_id = ?1 AND product_id = ?2 AND week = ?3 RETURNING id");
     q.bind(1, f.store_id).bind(2, f.product_id).bind(3, f.week).bind(4, f.units);
     q.bind(5, f.revenue).bind(6, f.seq);
     q.step();
     f.id = q.i64(0);
-    return !exists;
+    return false;
   }
 
   PageResult<core::SalesFact> sales(const SalesFilter& f, const Scope& scope,
@@ -1158,9 +1174,10 @@ class SqliteTx final : public Tx {
 
  private:
   Seq next_seq() {
-    Query q(c_, "UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value");
-    q.step();
-    return q.i64(0);
+    if (!seq_) {
+      seq_ = loaded_seq_ = last_seq();
+    }
+    return ++*seq_;
   }
 
   void stamp_new(core::RecordMeta& m) {
@@ -1342,6 +1359,8 @@ class SqliteTx final : public Tx {
   }
 
   Connection& c_;
+  std::optional<Seq> seq_;  // the counter of this write transaction, once read
+  Seq loaded_seq_ = 0;     // its value in the database
 };
 
 #undef PLAN_COLS
@@ -1474,6 +1493,7 @@ class SqliteStorage final : public Storage {
       }
     }
     try {
+      if (!(alone && batch[0]->error)) tx.flush_seq();
       writer_->run(alone && batch[0]->error ? "ROLLBACK" : "COMMIT");
     } catch (...) {
       auto error = current_error();

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -29,6 +30,7 @@ struct SimulateFlags {
   std::string report;
   int threads = 2;
   bool quiet = false;
+  std::string merge;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -47,7 +49,61 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error(path + ": cannot be written");
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void write_outputs(const SimulateFlags& f, const json::array& runs, json::object study) {
+  study["runs"] = runs;
+  study["summary"] = sim::summarize(study);
+  const bool single = runs.size() == 1;
+  const std::string text = json::serialize(single ? runs.front() : json::value(study)) + "\n";
+  if (f.output.empty() || f.output == "-") {
+    std::cout << text;
+  } else {
+    write_file(f.output, text);
+  }
+  if (!f.report.empty()) write_file(f.report, sim::html_report(study));
+}
+
+// Studies (or single runs) made apart, e.g. seeds split over several processes, as one.
+int merge_studies(const SimulateFlags& f) {
+  json::array runs;
+  json::object study;
+  for (const auto& path : split(f.merge)) {
+    auto v = json::parse(read_file(path));
+    if (!v.is_object()) throw std::invalid_argument(path + ": not a study or a run");
+    auto& o = v.as_object();
+    if (const auto* r = o.if_contains("runs"); r && r->is_array()) {
+      for (const auto& run : r->as_array()) runs.push_back(run);
+      if (study.empty()) {
+        for (const char* key : {"scenario", "new_range", "ranges", "reference_policy"}) {
+          if (const auto* x = o.if_contains(key)) study[key] = *x;
+        }
+      }
+    } else if (o.contains("weeks") && o.contains("policy")) {
+      if (study.empty()) {
+        for (const char* key : {"scenario", "new_range", "ranges"}) {
+          if (const auto* x = o.if_contains(key)) study[key] = *x;
+        }
+        study["reference_policy"] = o.at("policy");
+      }
+      runs.push_back(std::move(v));
+    } else {
+      throw std::invalid_argument(path + ": not a study or a run");
+    }
+  }
+  if (runs.empty()) throw std::invalid_argument("--merge: no runs");
+  write_outputs(f, runs, std::move(study));
+  return 0;
+}
+
 int run_simulate(const SimulateFlags& f) {
+  if (!f.merge.empty()) return merge_studies(f);
   sim::Scenario scenario = f.scenario.empty() ? sim::Scenario{} : sim::scenario_from_file(f.scenario);
   if (f.weeks > 0) scenario.weeks = f.weeks;
   if (f.seed >= 0) scenario.seed = static_cast<std::uint64_t>(f.seed);
@@ -57,7 +113,6 @@ int run_simulate(const SimulateFlags& f) {
   if (f.seeds < 1) throw std::invalid_argument("--seeds must be at least 1");
 
   json::array runs;
-  json::object first;
   for (int k = 0; k < f.seeds; ++k) {
     sim::Scenario sc = scenario;
     sc.seed = scenario.seed + static_cast<std::uint64_t>(k);
@@ -91,17 +146,7 @@ int run_simulate(const SimulateFlags& f) {
                      {"ranges", runs.front().at("ranges")}};
   const bool has_frequency = std::find(names.begin(), names.end(), "frequency") != names.end();
   study["reference_policy"] = has_frequency ? "frequency" : names.front();
-  study["runs"] = runs;
-  study["summary"] = sim::summarize(study);
-
-  const bool single = runs.size() == 1;
-  const std::string text = json::serialize(single ? runs.front() : json::value(study)) + "\n";
-  if (f.output.empty() || f.output == "-") {
-    std::cout << text;
-  } else {
-    write_file(f.output, text);
-  }
-  if (!f.report.empty()) write_file(f.report, sim::html_report(study));
+  write_outputs(f, runs, std::move(study));
   return 0;
 }
 
@@ -121,6 +166,9 @@ void add_simulate_command(CLI::App& app, Runner& run) {
   cmd->add_option("--report", flags->report, "Self-contained HTML report with plots");
   cmd->add_option("--threads", flags->threads, "Reps planned side by side (default 2)");
   cmd->add_flag("--quiet", flags->quiet, "No progress lines");
+  cmd->add_option("--merge", flags->merge,
+                  "Instead of running: merge result files (studies or runs), comma-separated, "
+                  "into one study for --output and --report");
   cmd->callback([flags, &run] { run = [flags] { return run_simulate(*flags); }; });
 }
 

@@ -80,6 +80,22 @@ TEST(Scenario, DefaultsRoundTripAndStrictFields) {
   EXPECT_EQ(err(R"({"weeks": 12, "seed": 9})"), "accepted");
 }
 
+TEST(Scenario, ShippedFilesParseAndBuild) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(BOUCLE_SCENARIOS_DIR)) {
+    if (entry.path().extension() != ".json") continue;
+    Scenario s = scenario_from_file(entry.path().string());
+    s.stores = std::min(s.stores, 200);  // the world's shape, quickly
+    s.reps = std::min(s.reps, 2);
+    const auto w = build_world(s);
+    EXPECT_EQ(w.stores.size(), static_cast<std::size_t>(s.stores)) << entry.path();
+    EXPECT_GT(w.new_range_last, w.new_range_first) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 3);
+  EXPECT_THROW(scenario_from_file("/nonexistent/scenario.json"), std::invalid_argument);
+}
+
 TEST(World, SameSeedSameWorldOtherSeedOtherWorld) {
   const auto a = build_world(small(5));
   const auto b = build_world(small(5));

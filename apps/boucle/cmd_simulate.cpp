@@ -1,8 +1,8 @@
 // boucle simulate: closed-loop runs of field policies on a simulated territory (docs/SIMULATOR.md).
-#include <boost/json.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -104,7 +104,8 @@ int merge_studies(const SimulateFlags& f) {
 
 int run_simulate(const SimulateFlags& f) {
   if (!f.merge.empty()) return merge_studies(f);
-  sim::Scenario scenario = f.scenario.empty() ? sim::Scenario{} : sim::scenario_from_file(f.scenario);
+  sim::Scenario scenario =
+      f.scenario.empty() ? sim::Scenario{} : sim::scenario_from_file(f.scenario);
   if (f.weeks > 0) scenario.weeks = f.weeks;
   if (f.seed >= 0) scenario.seed = static_cast<std::uint64_t>(f.seed);
   const auto names = split(f.policies);
@@ -125,17 +126,20 @@ int run_simulate(const SimulateFlags& f) {
       auto policy = sim::make_policy(name, sc);
       sim::RunOptions options;
       options.threads = f.threads;
-      if (!f.quiet) options.progress = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+      if (!f.quiet)
+        options.progress = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
       auto run = sim::run_closed_loop(world, *policy, options);
       if (!f.quiet) {
         const auto& s = run.at("summary").as_object();
-        fmt::print(stderr,
-                   "{} seed {}: incremental margin {:.0f} €, field cost {:.0f} €, final DN {:.1f} %, "
-                   "blank visits {:.1f} %, {:.1f} s\n",
-                   name, sc.seed, s.at("incremental_margin").to_number<double>(),
-                   s.at("field_cost_eur").to_number<double>(),
-                   100 * s.at("final_dn_new_range").to_number<double>(),
-                   100 * s.at("blank_visit_rate").to_number<double>(), s.at("seconds").to_number<double>());
+        fmt::print(
+            stderr,
+            "{} seed {}: incremental margin {:.0f} €, field cost {:.0f} €, final DN {:.1f} %, "
+            "blank visits {:.1f} %, {:.1f} s\n",
+            name, sc.seed, s.at("incremental_margin").to_number<double>(),
+            s.at("field_cost_eur").to_number<double>(),
+            100 * s.at("final_dn_new_range").to_number<double>(),
+            100 * s.at("blank_visit_rate").to_number<double>(),
+            s.at("seconds").to_number<double>());
       }
       runs.push_back(std::move(run));
     }
@@ -156,9 +160,11 @@ void add_simulate_command(CLI::App& app, Runner& run) {
   auto flags = std::make_shared<SimulateFlags>();
   auto* cmd = app.add_subcommand(
       "simulate", "Run field policies week by week on a simulated territory (closed loop)");
-  cmd->add_option("--scenario", flags->scenario, "Scenario JSON (docs/SIMULATOR.md); default: built-in");
-  cmd->add_option("--policy", flags->policies,
-                  "Policy, or several separated by commas: frequency, biggest-first, rules, oracle");
+  cmd->add_option("--scenario", flags->scenario,
+                  "Scenario JSON (docs/SIMULATOR.md); default: built-in");
+  cmd->add_option(
+      "--policy", flags->policies,
+      "Policy, or several separated by commas: frequency, biggest-first, rules, oracle");
   cmd->add_option("--weeks", flags->weeks, "Weeks to simulate (default: the scenario's)");
   cmd->add_option("--seed", flags->seed, "Seed (default: the scenario's)");
   cmd->add_option("--seeds", flags->seeds, "Paired seeds: seed, seed+1, … (default 1)");

@@ -1,8 +1,8 @@
 #include "sim/crm.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <stdexcept>
 
 #include "api/users.hpp"
@@ -100,7 +100,8 @@ std::string euros_text(core::Cents c) { return fmt::format("{}.{:02}", c / 100, 
 CrmIds load_master_data(CrmClient& client, const MasterData& data) {
   CrmIds ids;
   const auto& admin = data.users.at(0);
-  ids.users[admin.user.email] = api::create_user(client.app().db(), admin.user, admin.password).meta.id;
+  ids.users[admin.user.email] =
+      api::create_user(client.app().db(), admin.user, admin.password).meta.id;
   const std::string admin_token = client.login(admin.user.email, admin.password);
   ids.tokens[admin.user.email] = admin_token;
   for (std::size_t i = 1; i < data.users.size(); ++i) {
@@ -125,11 +126,11 @@ CrmIds load_master_data(CrmClient& client, const MasterData& data) {
     const auto& s = ds.store;
     std::string tags;
     for (const auto& t : s.tags) tags.append(tags.empty() ? "" : "|").append(t);
-    stores += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{},{:.2f},{},{},{},{}", csv_cell(s.code),
-                          csv_cell(s.name), csv_cell(s.banner), core::to_string(s.channel),
-                          csv_cell(s.address), csv_cell(s.postcode), csv_cell(s.city),
-                          s.location.lat, s.location.lon, s.timezone, s.potential, s.size_sqm,
-                          ds.rep_email, s.visit_frequency_days, csv_cell(tags));
+    stores += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{},{:.2f},{},{},{},{}",
+                          csv_cell(s.code), csv_cell(s.name), csv_cell(s.banner),
+                          core::to_string(s.channel), csv_cell(s.address), csv_cell(s.postcode),
+                          csv_cell(s.city), s.location.lat, s.location.lon, s.timezone, s.potential,
+                          s.size_sqm, ds.rep_email, s.visit_frequency_days, csv_cell(tags));
     for (const auto& day : s.opening_hours.days) stores.append(",").append(day_cell(day));
     stores += "\n";
   }

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/units.hpp"
 #include "sim/records.hpp"
@@ -27,10 +26,10 @@ struct DemoOptions {
   std::uint64_t seed = 42;
   int stores = 1500;
   int reps = 8;
-  int weeks = 26;                          // weeks of history before now's week
+  int weeks = 26;  // weeks of history before now's week
   std::vector<std::string> area = {"ara"};
-  core::UnixSeconds now = 0;               // the end of history
-  int plan_days = 7;                       // days planned ahead from the day after now
+  core::UnixSeconds now = 0;  // the end of history
+  int plan_days = 7;          // days planned ahead from the day after now
   std::function<void(std::string_view)> progress;
 };
 

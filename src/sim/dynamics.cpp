@@ -177,9 +177,8 @@ VisitResult visit_store(const World& world, int store, StoreState& state, int we
       if (!cell.present) continue;
       const auto& item = world.catalog[static_cast<std::size_t>(st.assortment[i])];
       const double weekly = item.weekly_units * st.truth.potential;
-      const int cartons =
-          std::max(1, static_cast<int>(std::ceil(weekly * sc.dynamics.order_cover_weeks /
-                                                 item.case_size)));
+      const int cartons = std::max(
+          1, static_cast<int>(std::ceil(weekly * sc.dynamics.order_cover_weeks / item.case_size)));
       r.order.emplace_back(st.assortment[i], cartons * item.case_size);
       cell.oos = false;
       cell.cover = sc.dynamics.order_cover_weeks;
@@ -213,7 +212,8 @@ VisitResult visit_store(const World& world, int store, StoreState& state, int we
       reading.promo = cell.promo_weeks > 0;
       const auto& item = world.catalog[static_cast<std::size_t>(sku)];
       reading.shelf_price = static_cast<core::Cents>(
-          std::lround(static_cast<double>(item.product.price) * st.truth.price_markup / 10.0) * 10 - 1);
+          std::lround(static_cast<double>(item.product.price) * st.truth.price_markup / 10.0) * 10 -
+          1);
     }
     r.audits.push_back(reading);
   }
@@ -223,9 +223,11 @@ VisitResult visit_store(const World& world, int store, StoreState& state, int we
 double expected_margin(const World& world, int store, int sku, int week) {
   const auto& st = world.stores[static_cast<std::size_t>(store)];
   const auto& item = world.catalog[static_cast<std::size_t>(sku)];
-  double units = item.weekly_units * st.truth.potential * season_of_week(world, item.range_code, week);
+  double units =
+      item.weekly_units * st.truth.potential * season_of_week(world, item.range_code, week);
   if (world.is_new(sku) && regime_on(world, week)) units *= world.scenario.regime.new_range_demand;
-  return units * static_cast<double>(item.product.price) / 100.0 * world.scenario.economics.margin_rate;
+  return units * static_cast<double>(item.product.price) / 100.0 *
+         world.scenario.economics.margin_rate;
 }
 
 double step_week(const World& world, WorldState& state, int week,
@@ -278,8 +280,8 @@ double step_week(const World& world, WorldState& state, int week,
           continue;
         }
         if (!cell.oos) {
-          const double oos = st.truth.oos_hazard * (cell.cover > 0 ? 0.25 : 1.0) *
-                             (1.0 - 0.5 * protection);
+          const double oos =
+              st.truth.oos_hazard * (cell.cover > 0 ? 0.25 : 1.0) * (1.0 - 0.5 * protection);
           cell.oos = hash_uniform(seed, OOS, s, k, w) < oos;
         } else if (hash_uniform(seed, OOS_RECOVER, s, k, w) < t.oos_recovery) {
           cell.oos = false;

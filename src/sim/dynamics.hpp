@@ -21,12 +21,12 @@ struct Shelf {
   bool present = false;  // listed and on the shelf
   bool oos = false;      // listed but out of stock
   int facings = 0;
-  int promo_weeks = 0;   // weeks of promotion left
-  double cover = 0;      // weeks an order still protects from running out
+  int promo_weeks = 0;  // weeks of promotion left
+  double cover = 0;     // weeks an order still protects from running out
 };
 
 struct StoreState {
-  double care = 0;            // effect of the last visit, 1 right after it, decaying
+  double care = 0;  // effect of the last visit, 1 right after it, decaying
   double relationship = 0.5;
   double responsiveness = 1;  // can change at the regime change
   std::vector<Shelf> shelf;   // parallel to SimStore::assortment

@@ -1,17 +1,17 @@
 #include "sim/loop.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <unistd.h>
 
 #include "api/app.hpp"
 #include "core/time.hpp"
@@ -26,7 +26,13 @@ namespace json = boost::json;
 namespace {
 
 // Event kinds of the execution's random draws (apart from the dynamics' kinds).
-enum ExecKind : std::uint64_t { EXEC_CANCEL = 101, EXEC_CLOSED, EXEC_DELAY_A, EXEC_DELAY_B, EXEC_GPS };
+enum ExecKind : std::uint64_t {
+  EXEC_CANCEL = 101,
+  EXEC_CLOSED,
+  EXEC_DELAY_A,
+  EXEC_DELAY_B,
+  EXEC_GPS
+};
 
 constexpr core::Channel CHANNELS[] = {core::Channel::hyper,      core::Channel::super,
                                       core::Channel::proxi,      core::Channel::drive,
@@ -69,8 +75,9 @@ std::string report_text(const VisitResult& r, const World& w, int store) {
   if (r.closed) return "Magasin fermé à l'arrivée.";
   std::vector<std::string> parts;
   if (r.placed_new) {
-    parts.push_back(fmt::format("{} référence(s) {} implantée(s)", r.placed_new,
-                                w.catalog[static_cast<std::size_t>(w.new_range_first)].product.range));
+    parts.push_back(
+        fmt::format("{} référence(s) {} implantée(s)", r.placed_new,
+                    w.catalog[static_cast<std::size_t>(w.new_range_first)].product.range));
   }
   if (r.relisted) parts.push_back(fmt::format("{} référence(s) remise(s) en rayon", r.relisted));
   if (r.oos_fixed) parts.push_back(fmt::format("{} rupture(s) corrigée(s)", r.oos_fixed));
@@ -135,7 +142,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
   }
   std::vector<std::vector<int>> territory(static_cast<std::size_t>(n_reps));
   for (std::size_t s = 0; s < world.stores.size(); ++s) {
-    if (world.stores[s].rep >= 0) territory[static_cast<std::size_t>(world.stores[s].rep)].push_back(static_cast<int>(s));
+    if (world.stores[s].rep >= 0)
+      territory[static_cast<std::size_t>(world.stores[s].rep)].push_back(static_cast<int>(s));
   }
   const std::string& manager_token = ids.tokens.at(world.users.at(1).user.email);
   const std::string& admin_token = ids.tokens.at(world.users.at(0).user.email);
@@ -183,15 +191,14 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     if (!error.empty()) throw std::runtime_error(error);
   };
 
-
   auto plan_rep = [&](CrmClient& client, int r, int week, const std::string& start_date,
-                    int days) -> json::object {
+                      int days) -> json::object {
     PolicyInput in;
     in.week = week;
     in.rep = r;
     in.stores = territory[static_cast<std::size_t>(r)];
-    in.crm = CrmView{world.stores, world.catalog, observed, world.new_range_first,
-                     world.new_range_last};
+    in.crm =
+        CrmView{world.stores, world.catalog, observed, world.new_range_first, world.new_range_last};
     if (policy.needs_truth()) {
       in.world = &world;
       in.truth = &actual;
@@ -207,19 +214,19 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       priorities.push_back(std::move(o));
     }
     const auto rep_id = ids.users.at(world.rep_user(r).user.email);
-    auto plan = client.post("/api/v1/plans", manager_token,
-                            json::object{{"rep_id", rep_id},
-                                         {"start_date", start_date},
-                                         {"days", days},
-                                         {"seed", static_cast<std::int64_t>(
-                                                      (sc.seed % 1000000) * 1000 + static_cast<std::uint64_t>(week))},
-                                         {"priorities", std::move(priorities)}});
+    auto plan = client.post(
+        "/api/v1/plans", manager_token,
+        json::object{{"rep_id", rep_id},
+                     {"start_date", start_date},
+                     {"days", days},
+                     {"seed", static_cast<std::int64_t>((sc.seed % 1000000) * 1000 +
+                                                        static_cast<std::uint64_t>(week))},
+                     {"priorities", std::move(priorities)}});
     const auto plan_id = plan.at("id").as_int64();
     auto published = client.post("/api/v1/plans/" + std::to_string(plan_id) + "/publish",
                                  manager_token, json::object{});
     return published.as_object();
   };
-
 
   for (int week = 0; week < sc.weeks; ++week) {
     const auto week_started = std::chrono::steady_clock::now();
@@ -262,18 +269,24 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
             ++rw.cancelled;
             continue;
           }
-          const bool closed = hash_uniform(sc.seed, EXEC_CLOSED, su, wu, 0) < sc.execution.closed_rate;
+          const bool closed =
+              hash_uniform(sc.seed, EXEC_CLOSED, su, wu, 0) < sc.execution.closed_rate;
           const auto type = *core::parse_visit_type(std::string(stop.at("type").as_string()));
           auto& obs = observed[su];
           const int nth = obs.last_visit_week == week ? 1 : 0;
-          const VisitResult result = visit_store(world, s, actual.stores[su], week, nth, type, closed);
+          const VisitResult result =
+              visit_store(world, s, actual.stores[su], week, nth, type, closed);
 
-          const double z = std::sqrt(-2.0 * std::log(1.0 - hash_uniform(sc.seed, EXEC_DELAY_A, su, wu, 0))) *
-                           std::cos(6.283185307179586 * hash_uniform(sc.seed, EXEC_DELAY_B, su, wu, 0));
-          const auto delay = static_cast<core::UnixSeconds>(std::abs(z) * sc.execution.delay_minutes * 60);
-          const auto start = *core::parse_timestamp(std::string(stop.at("start").as_string())) + delay;
-          const auto end = closed ? start + 5 * 60
-                                  : *core::parse_timestamp(std::string(stop.at("end").as_string())) + delay;
+          const double z =
+              std::sqrt(-2.0 * std::log(1.0 - hash_uniform(sc.seed, EXEC_DELAY_A, su, wu, 0))) *
+              std::cos(6.283185307179586 * hash_uniform(sc.seed, EXEC_DELAY_B, su, wu, 0));
+          const auto delay =
+              static_cast<core::UnixSeconds>(std::abs(z) * sc.execution.delay_minutes * 60);
+          const auto start =
+              *core::parse_timestamp(std::string(stop.at("start").as_string())) + delay;
+          const auto end =
+              closed ? start + 5 * 60
+                     : *core::parse_timestamp(std::string(stop.at("end").as_string())) + delay;
           const auto& where = world.stores[su].store.location;
           const auto gps = offset(where, 360.0 * hash_uniform(sc.seed, EXEC_GPS, su, wu, 0),
                                   5 + 40 * hash_uniform(sc.seed, EXEC_GPS, su, wu, 1));
@@ -288,7 +301,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
             audits.push_back(std::move(o));
           }
           json::object body{
-              {"checkin", {{"at", core::format_timestamp(start)}, {"lat", gps.lat}, {"lon", gps.lon}}},
+              {"checkin",
+               {{"at", core::format_timestamp(start)}, {"lat", gps.lat}, {"lon", gps.lon}}},
               {"checkout",
                {{"at", core::format_timestamp(end)},
                 {"lat", gps.lat},
@@ -299,9 +313,11 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
           if (!result.order.empty()) {
             json::array lines;
             for (const auto& [sku, units] : result.order) {
-              lines.push_back(json::object{{"product_id", product_id[static_cast<std::size_t>(sku)]},
-                                           {"quantity", units},
-                                           {"unit_price_cents", world.catalog[static_cast<std::size_t>(sku)].product.price}});
+              lines.push_back(
+                  json::object{{"product_id", product_id[static_cast<std::size_t>(sku)]},
+                               {"quantity", units},
+                               {"unit_price_cents",
+                                world.catalog[static_cast<std::size_t>(sku)].product.price}});
             }
             body["order"] = json::object{{"lines", std::move(lines)}};
           }
@@ -376,7 +392,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       wk.store_hours += rw.store_hours;
     }
     const double incremental = (sales - base_sales) * econ.margin_rate;
-    const double cost = wk.km * econ.euro_per_km + (wk.drive_hours + wk.store_hours) * econ.euro_per_hour;
+    const double cost =
+        wk.km * econ.euro_per_km + (wk.drive_hours + wk.store_hours) * econ.euro_per_hour;
     json::object dn;
     for (std::size_t i = 0; i < range_codes.size(); ++i) {
       dn[range_names[i]] = round_to(true_dn(world, actual, range_codes[i]), 4);
@@ -418,7 +435,9 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     total_blank += wk.blank;
     total_orders += wk.orders;
     if (options.progress) {
-      auto secs = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+      auto secs = [](auto from, auto to) {
+        return std::chrono::duration<double>(to - from).count();
+      };
       const auto now = std::chrono::steady_clock::now();
       options.progress(fmt::format(
           "{} week {:>2}/{} {}: {} visits ({:.0f} % blank), DN {} {:.1f} % (no visits {:.1f} %), "
@@ -438,7 +457,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     const std::string from = format_day(paris_local(*options.plan_ahead_at).day + 1);
     std::vector<json::object> next(static_cast<std::size_t>(n_reps));
     for_reps([&](int r, CrmClient& client) {
-      next[static_cast<std::size_t>(r)] = plan_rep(client, r, sc.weeks, from, options.plan_ahead_days);
+      next[static_cast<std::size_t>(r)] =
+          plan_rep(client, r, sc.weeks, from, options.plan_ahead_days);
     });
     for (const auto& p : next) {
       if (!p.empty()) ahead.push_back(p.at("id"));
@@ -449,7 +469,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
   const auto last = weeks_json.empty() ? json::object{} : weeks_json.back().as_object();
   json::array ranges;
   for (const auto& n : range_names) ranges.emplace_back(n);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return json::object{
       {"policy", policy.name()},
       {"seed", sc.seed},
@@ -459,8 +480,10 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       {"summary",
        {{"visits", total_visits},
         {"visits_done", total_done},
-        {"blank_visit_rate", round_to(total_done ? static_cast<double>(total_blank) / total_done : 0, 4)},
-        {"strike_rate", round_to(total_done ? static_cast<double>(total_orders) / total_done : 0, 4)},
+        {"blank_visit_rate",
+         round_to(total_done ? static_cast<double>(total_blank) / total_done : 0, 4)},
+        {"strike_rate",
+         round_to(total_done ? static_cast<double>(total_orders) / total_done : 0, 4)},
         {"km", round_to(total_km, 1)},
         {"drive_hours", round_to(total_drive, 2)},
         {"store_hours", round_to(total_store, 2)},
@@ -468,11 +491,15 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
         {"incremental_margin", round_to(total_incremental, 2)},
         {"field_cost_eur", round_to(total_cost, 2)},
         {"net_margin_eur", round_to(total_incremental - total_cost, 2)},
-        {"margin_per_field_hour", round_to(field_hours > 0 ? total_incremental / field_hours : 0, 2)},
-        {"final_dn_new_range", last.contains("dn_new_range") ? last.at("dn_new_range") : json::value(0)},
-        {"final_baseline_dn_new_range",
-         last.contains("baseline_dn_new_range") ? last.at("baseline_dn_new_range") : json::value(0)},
-        {"final_dv_new_range", last.contains("dv_new_range") ? last.at("dv_new_range") : json::value(0)},
+        {"margin_per_field_hour",
+         round_to(field_hours > 0 ? total_incremental / field_hours : 0, 2)},
+        {"final_dn_new_range",
+         last.contains("dn_new_range") ? last.at("dn_new_range") : json::value(0)},
+        {"final_baseline_dn_new_range", last.contains("baseline_dn_new_range")
+                                            ? last.at("baseline_dn_new_range")
+                                            : json::value(0)},
+        {"final_dv_new_range",
+         last.contains("dv_new_range") ? last.at("dv_new_range") : json::value(0)},
         {"seconds", round_to(seconds, 2)}}},
       {"weeks", std::move(weeks_json)},
       {"plans_ahead", std::move(ahead)},

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "core/units.hpp"
 #include "sim/policy.hpp"
@@ -21,9 +20,9 @@
 namespace boucle::sim {
 
 struct RunOptions {
-  std::string db_path;              // empty: a temporary file, removed at the end
-  int threads = 2;                  // reps planned and executed side by side
-  std::size_t max_priorities = 80;  // stores offered to the planner per rep and week
+  std::string db_path;                             // empty: a temporary file, removed at the end
+  int threads = 2;                                 // reps planned and executed side by side
+  std::size_t max_priorities = 80;                 // stores offered to the planner per rep and week
   std::function<void(std::string_view)> progress;  // one line per week
   // After the last week, at this instant (the real clock when unset), plan and publish each
   // rep's next `plan_ahead_days` days from the following day, without executing them: what the

@@ -1,11 +1,11 @@
 #include "sim/policy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace boucle::sim {
 
@@ -147,8 +147,9 @@ class RulesPolicy final : public Policy {
       if (missing_new) add(fmt::format("{} new-range products missing", missing_new));
       if (missing_core) add(fmt::format("{} core products delisted", missing_core));
       if (oos) add(fmt::format("{} out of stock at the last audit", oos));
-      if (overdue > 1) add(o.last_visit_week < 0 ? std::string("not visited yet")
-                                                 : fmt::format("overdue ({} weeks)", since));
+      if (overdue > 1)
+        add(o.last_visit_week < 0 ? std::string("not visited yet")
+                                  : fmt::format("overdue ({} weeks)", since));
       if (drop > 0) add(fmt::format("sell-in down {:.0f} € over four weeks", drop));
       if (value <= 0) continue;
       out.push_back({s, value, visit_type(ss.store.channel), why});
@@ -216,8 +217,8 @@ class OraclePolicy final : public Policy {
       // Care: a fresh visit cuts delisting and out-of-stocks for a while.
       const double fresh = (1.0 - ss.care) * d.care_protection * std::min(1.0, ss.responsiveness) /
                            std::max(0.05, 1.0 - d.care_decay);
-      value += listed * fresh * (st.truth.delist_hazard * life + 0.5 * st.truth.oos_hazard *
-                                                                      d.oos_lost_share);
+      value += listed * fresh *
+               (st.truth.delist_hazard * life + 0.5 * st.truth.oos_hazard * d.oos_lost_share);
       value += action_chance(a.take_order, ss) * listed * st.truth.oos_hazard * 0.75 *
                d.order_cover_weeks * d.oos_lost_share;
       if (value < 1.0) continue;
@@ -230,7 +231,8 @@ class OraclePolicy final : public Policy {
 }  // namespace
 
 std::unique_ptr<Policy> make_policy(std::string_view name, const Scenario& scenario) {
-  if (name == "frequency") return std::make_unique<FrequencyPolicy>(scenario.policy.frequency_weeks);
+  if (name == "frequency")
+    return std::make_unique<FrequencyPolicy>(scenario.policy.frequency_weeks);
   if (name == "biggest-first") return std::make_unique<BiggestFirstPolicy>();
   if (name == "rules") return std::make_unique<RulesPolicy>(scenario);
   if (name == "oracle") return std::make_unique<OraclePolicy>();

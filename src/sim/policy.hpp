@@ -20,14 +20,14 @@ namespace boucle::sim {
 // What the CRM holds about one store, kept up to date from exactly what the simulation wrote to
 // it (visits, audits, orders and the lagged ERP sales); nothing hidden.
 struct Observed {
-  int last_visit_week = -1;                  // -1: never visited in the run
+  int last_visit_week = -1;  // -1: never visited in the run
   int visits = 0;
-  std::vector<ShelfReading> last_audit;      // the latest audit's readings (empty: none yet)
-  std::vector<double> erp_sales;             // sell-in € per week, as far as the ERP has sent it
+  std::vector<ShelfReading> last_audit;  // the latest audit's readings (empty: none yet)
+  std::vector<double> erp_sales;         // sell-in € per week, as far as the ERP has sent it
 };
 
 struct CrmView {
-  std::span<const SimStore> stores;          // read `.store` (the CRM record) and `.assortment`
+  std::span<const SimStore> stores;  // read `.store` (the CRM record) and `.assortment`
   std::span<const CatalogItem> catalog;
   std::span<const Observed> observed;
   int new_range_first = 0;
@@ -37,7 +37,7 @@ struct CrmView {
 struct PolicyInput {
   int week = 0;
   int rep = 0;
-  std::span<const int> stores;       // the rep's territory (store indices)
+  std::span<const int> stores;  // the rep's territory (store indices)
   CrmView crm;
   // Set only for policies that declare needs_truth(): the world and its hidden current state.
   const World* world = nullptr;
@@ -46,7 +46,7 @@ struct PolicyInput {
 
 struct Priority {
   int store = 0;
-  double value_eur = 0;              // the planner's prize for visiting it this week
+  double value_eur = 0;  // the planner's prize for visiting it this week
   std::optional<core::VisitType> type;
   std::string why;
 };

@@ -1,8 +1,7 @@
 #include "sim/scenario.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -187,7 +186,8 @@ Scenario scenario_from_json(const json::object& o) {
     p.integer("days", s.planner.days, 1, 7);
     p.integer("iterations", s.planner.iterations, 1, 1'000'000);
   });
-  r.object("policy", [&](Reader& p) { p.integer("frequency_weeks", s.policy.frequency_weeks, 1, 52); });
+  r.object("policy",
+           [&](Reader& p) { p.integer("frequency_weeks", s.policy.frequency_weeks, 1, 52); });
   r.finish();
   if (s.ranges.empty()) fail("ranges", "must name at least one range");
   if (std::find(s.ranges.begin(), s.ranges.end(), s.new_range) == s.ranges.end()) {
@@ -230,43 +230,50 @@ json::object to_json(const Scenario& s) {
       {"start", s.start},
       {"ranges", std::move(ranges)},
       {"new_range", s.new_range},
-      {"truth", {{"potential_noise", t.potential_noise},
-                 {"unresponsive_share", t.unresponsive_share},
-                 {"responsiveness_sd", t.responsiveness_sd},
-                 {"relationship_mean", t.relationship_mean},
-                 {"initial_presence", t.initial_presence},
-                 {"delist_hazard", t.delist_hazard},
-                 {"oos_hazard", t.oos_hazard},
-                 {"oos_recovery", t.oos_recovery},
-                 {"self_listing", t.self_listing}}},
-      {"actions", {{"place_new", a.place_new},
-                   {"relist", a.relist},
-                   {"fix_oos", a.fix_oos},
-                   {"win_facings", a.win_facings},
-                   {"promotion", a.promotion},
-                   {"take_order", a.take_order}}},
-      {"dynamics", {{"noise_sd", d.noise_sd},
-                    {"facings_elasticity", d.facings_elasticity},
-                    {"promo_lift", d.promo_lift},
-                    {"promo_weeks", d.promo_weeks},
-                    {"oos_lost_share", d.oos_lost_share},
-                    {"care_decay", d.care_decay},
-                    {"care_protection", d.care_protection},
-                    {"order_cover_weeks", d.order_cover_weeks},
-                    {"facings_decay", d.facings_decay}}},
-      {"regime_change", {{"week", g.week},
-                         {"new_range_demand", g.new_range_demand},
-                         {"delist_factor", g.delist_factor},
-                         {"reshuffle_share", g.reshuffle_share}}},
-      {"execution", {{"cancel_rate", e.cancel_rate},
-                     {"closed_rate", e.closed_rate},
-                     {"delay_minutes", e.delay_minutes}}},
-      {"observation", {{"erp_lag_weeks", b.erp_lag_weeks},
-                       {"audit_facings_sd", b.audit_facings_sd},
-                       {"audit_miss_rate", b.audit_miss_rate}}},
-      {"economics", {{"margin_rate", m.margin_rate},
-                     {"euro_per_km", m.euro_per_km},
-                     {"euro_per_hour", m.euro_per_hour}}},
+      {"truth",
+       {{"potential_noise", t.potential_noise},
+        {"unresponsive_share", t.unresponsive_share},
+        {"responsiveness_sd", t.responsiveness_sd},
+        {"relationship_mean", t.relationship_mean},
+        {"initial_presence", t.initial_presence},
+        {"delist_hazard", t.delist_hazard},
+        {"oos_hazard", t.oos_hazard},
+        {"oos_recovery", t.oos_recovery},
+        {"self_listing", t.self_listing}}},
+      {"actions",
+       {{"place_new", a.place_new},
+        {"relist", a.relist},
+        {"fix_oos", a.fix_oos},
+        {"win_facings", a.win_facings},
+        {"promotion", a.promotion},
+        {"take_order", a.take_order}}},
+      {"dynamics",
+       {{"noise_sd", d.noise_sd},
+        {"facings_elasticity", d.facings_elasticity},
+        {"promo_lift", d.promo_lift},
+        {"promo_weeks", d.promo_weeks},
+        {"oos_lost_share", d.oos_lost_share},
+        {"care_decay", d.care_decay},
+        {"care_protection", d.care_protection},
+        {"order_cover_weeks", d.order_cover_weeks},
+        {"facings_decay", d.facings_decay}}},
+      {"regime_change",
+       {{"week", g.week},
+        {"new_range_demand", g.new_range_demand},
+        {"delist_factor", g.delist_factor},
+        {"reshuffle_share", g.reshuffle_share}}},
+      {"execution",
+       {{"cancel_rate", e.cancel_rate},
+        {"closed_rate", e.closed_rate},
+        {"delay_minutes", e.delay_minutes}}},
+      {"observation",
+       {{"erp_lag_weeks", b.erp_lag_weeks},
+        {"audit_facings_sd", b.audit_facings_sd},
+        {"audit_miss_rate", b.audit_miss_rate}}},
+      {"economics",
+       {{"margin_rate", m.margin_rate},
+        {"euro_per_km", m.euro_per_km},
+        {"euro_per_hour", m.euro_per_hour}}},
       {"planner", {{"days", s.planner.days}, {"iterations", s.planner.iterations}}},
       {"policy", {{"frequency_weeks", s.policy.frequency_weeks}}},
   };

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 // A simulation scenario: every parameter of the synthetic world, its hidden truth, its weekly
 // dynamics, how reps execute and what the CRM observes. Read from JSON (docs/SIMULATOR.md lists
@@ -29,49 +28,49 @@ struct TruthParams {
 // Base success chances of what a rep attempts in a visit, for a store of responsiveness 1 and an
 // average relationship.
 struct ActionParams {
-  double place_new = 0.40;     // list a product of the launched range
-  double relist = 0.35;        // put back a delisted core product
-  double fix_oos = 0.75;       // get an out-of-stock product back on the shelf
-  double win_facings = 0.30;   // one more facing for a product
-  double promotion = 0.20;     // a two-week promotion on a product (deep visits)
-  double take_order = 0.55;    // an order (fills the shelf for a few weeks)
+  double place_new = 0.40;    // list a product of the launched range
+  double relist = 0.35;       // put back a delisted core product
+  double fix_oos = 0.75;      // get an out-of-stock product back on the shelf
+  double win_facings = 0.30;  // one more facing for a product
+  double promotion = 0.20;    // a two-week promotion on a product (deep visits)
+  double take_order = 0.55;   // an order (fills the shelf for a few weeks)
 };
 
 struct DynamicsParams {
-  double noise_sd = 0.25;           // log-sd of weekly demand noise
-  double facings_elasticity = 0.35; // sales ∝ facings^elasticity
-  double promo_lift = 0.60;         // +60 % while a promotion runs
+  double noise_sd = 0.25;            // log-sd of weekly demand noise
+  double facings_elasticity = 0.35;  // sales ∝ facings^elasticity
+  double promo_lift = 0.60;          // +60 % while a promotion runs
   int promo_weeks = 2;
-  double oos_lost_share = 0.65;     // share of a week's sales lost while out of stock
-  double care_decay = 0.80;         // weekly decay of the effect of the last visit
-  double care_protection = 0.60;    // how much a fresh visit cuts delisting and out-of-stock
-  double order_cover_weeks = 3;     // weeks an order protects from running out
-  double facings_decay = 0.12;      // weekly chance an extra facing is lost
+  double oos_lost_share = 0.65;   // share of a week's sales lost while out of stock
+  double care_decay = 0.80;       // weekly decay of the effect of the last visit
+  double care_protection = 0.60;  // how much a fresh visit cuts delisting and out-of-stock
+  double order_cover_weeks = 3;   // weeks an order protects from running out
+  double facings_decay = 0.12;    // weekly chance an extra facing is lost
 };
 
 // Part-way through the run the world changes: a competitor's launch cuts the new range's demand,
 // delisting pressure rises, and some stores change how they respond to visits.
 struct RegimeChange {
-  int week = 26;                  // from this week on (negative: never)
+  int week = 26;  // from this week on (negative: never)
   double new_range_demand = 0.80;
   double delist_factor = 1.5;
   double reshuffle_share = 0.20;  // share of stores whose responsiveness is redrawn
 };
 
 struct ExecutionParams {
-  double cancel_rate = 0.04;      // planned visits the rep cannot make (cancelled)
-  double closed_rate = 0.03;      // the store turns out closed: a blank visit
-  double delay_minutes = 12;      // sd of the delay on every planned time
+  double cancel_rate = 0.04;  // planned visits the rep cannot make (cancelled)
+  double closed_rate = 0.03;  // the store turns out closed: a blank visit
+  double delay_minutes = 12;  // sd of the delay on every planned time
 };
 
 struct ObservationParams {
-  int erp_lag_weeks = 1;          // the ERP's weekly sell-in reaches the CRM this late
-  double audit_facings_sd = 0.15; // relative error of counted facings
-  double audit_miss_rate = 0.02;  // a product read wrongly as present/absent
+  int erp_lag_weeks = 1;           // the ERP's weekly sell-in reaches the CRM this late
+  double audit_facings_sd = 0.15;  // relative error of counted facings
+  double audit_miss_rate = 0.02;   // a product read wrongly as present/absent
 };
 
 struct Economics {
-  double margin_rate = 0.30;      // the brand's margin on sales
+  double margin_rate = 0.30;  // the brand's margin on sales
   double euro_per_km = 0.30;
   double euro_per_hour = 25.0;
 };
@@ -82,7 +81,7 @@ struct PlannerParams {
 };
 
 struct PolicyParams {
-  int frequency_weeks = 6;        // `frequency`: each store every k weeks
+  int frequency_weeks = 6;  // `frequency`: each store every k weeks
 };
 
 struct Scenario {

@@ -62,8 +62,8 @@ StoreTruth draw_truth(const Scenario& sc, const core::Store& s, Rng& rng) {
   StoreTruth t;
   t.potential = s.potential * std::exp(rng.normal(0, p.potential_noise));
   // Hypermarkets and drives are more often beyond a rep's reach (central listing).
-  const double unresponsive = std::clamp(
-      p.unresponsive_share * (channel_response(s.channel) < 0.9 ? 1.3 : 1.0), 0.0, 1.0);
+  const double unresponsive =
+      std::clamp(p.unresponsive_share * (channel_response(s.channel) < 0.9 ? 1.3 : 1.0), 0.0, 1.0);
   const double draw = rng.normal(0, p.responsiveness_sd);
   t.responsiveness = rng.chance(unresponsive) ? 0.0 : channel_response(s.channel) * std::exp(draw);
   t.relationship = std::clamp(rng.normal(p.relationship_mean, 0.2), 0.05, 1.0);

@@ -25,10 +25,10 @@ struct StoreTruth {
 };
 
 struct SimStore {
-  core::Store store;           // the CRM's record (potential is the CRM's estimate)
-  int rep = -1;                // index among the reps
-  StoreTruth truth;            // hidden
-  std::vector<int> assortment; // catalogue indices the store's channel should carry
+  core::Store store;            // the CRM's record (potential is the CRM's estimate)
+  int rep = -1;                 // index among the reps
+  StoreTruth truth;             // hidden
+  std::vector<int> assortment;  // catalogue indices the store's channel should carry
 };
 
 struct World {
@@ -36,8 +36,8 @@ struct World {
   std::vector<Account> users;  // admin, manager, then the reps
   std::vector<CatalogItem> catalog;
   std::vector<SimStore> stores;
-  Day start_day = 0;            // the Monday of week 0
-  int new_range_first = 0;      // catalogue indices [first, last) of the launched range
+  Day start_day = 0;        // the Monday of week 0
+  int new_range_first = 0;  // catalogue indices [first, last) of the launched range
   int new_range_last = 0;
 
   int reps() const { return static_cast<int>(users.size()) - 2; }

@@ -1,9 +1,11 @@
 // The simulator: scenario files, the world and its hidden truth, the dynamics, the policies and
 // the closed loop through the real API and SQLite.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
-
 #include <filesystem>
 #include <set>
 
@@ -13,10 +15,6 @@
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 #include "storage/sqlite_storage.hpp"
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 namespace boucle::sim {
 namespace {
@@ -155,9 +153,9 @@ TEST(Dynamics, TheRightActionRaisesDistributionInExpectation) {
         expected += action_chance(sc.actions.place_new, visited.stores[s]);
       }
     }
-    placed += visit_store(w, static_cast<int>(s), visited.stores[s], 0, 0, core::VisitType::deep,
-                          false)
-                  .placed_new;
+    placed +=
+        visit_store(w, static_cast<int>(s), visited.stores[s], 0, 0, core::VisitType::deep, false)
+            .placed_new;
   }
   EXPECT_GT(new_listed(w, visited), new_listed(w, untouched) + 50);
   // The placements match their probabilities (a binomial sum: within five standard deviations).
@@ -220,8 +218,10 @@ TEST(Policies, OracleSkipsUnresponsiveStoresAndFrequencyWaitsItsTurn) {
   auto oracle = make_policy("oracle", w.scenario);
   const auto picks = oracle->choose(in, 1000);
   ASSERT_FALSE(picks.empty());
-  for (const auto& p : picks) EXPECT_GT(st.stores[static_cast<std::size_t>(p.store)].responsiveness, 0);
-  for (std::size_t i = 1; i < picks.size(); ++i) EXPECT_GE(picks[i - 1].value_eur, picks[i].value_eur);
+  for (const auto& p : picks)
+    EXPECT_GT(st.stores[static_cast<std::size_t>(p.store)].responsiveness, 0);
+  for (std::size_t i = 1; i < picks.size(); ++i)
+    EXPECT_GE(picks[i - 1].value_eur, picks[i].value_eur);
 
   auto frequency = make_policy("frequency", w.scenario);
   for (auto& o : observed) o.last_visit_week = 0;

@@ -331,7 +331,12 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
           rw.store_hours += static_cast<double>(end - start) / 3600.0;
           obs.last_visit_week = week;
           ++obs.visits;
-          if (!result.closed) obs.last_audit = result.audits;
+          if (!result.closed) {
+            const bool shown = visible_result(obs.last_audit, result.audits, !result.order.empty(),
+                                              world.new_range_first, world.new_range_last);
+            obs.fruitless_visits = shown ? 0 : obs.fruitless_visits + 1;
+            obs.last_audit = result.audits;
+          }
         }
       }
     });
@@ -400,6 +405,17 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     }
     const double dn_new = true_dn(world, actual, sc.new_range);
     const double base_dn_new = true_dn(world, baseline, sc.new_range);
+    // DN as the CRM measures it (SPEC §3): stores whose latest audit shows the range present.
+    int carriers = 0, seen = 0;
+    for (std::size_t s = 0; s < world.stores.size(); ++s) {
+      bool carries = false, present = false;
+      for (int sku : world.stores[s].assortment) carries = carries || world.is_new(sku);
+      for (const auto& r : observed[s].last_audit)
+        present = present || (world.is_new(r.sku) && r.present);
+      carriers += carries ? 1 : 0;
+      seen += carries && present ? 1 : 0;
+    }
+    const double crm_dn_new = carriers ? static_cast<double>(seen) / carriers : 0.0;
     const double blank_rate = wk.done ? static_cast<double>(wk.blank) / wk.done : 0.0;
     weeks_json.push_back(json::object{
         {"week", week},
@@ -423,6 +439,7 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
         {"dn_new_range", round_to(dn_new, 4)},
         {"baseline_dn_new_range", round_to(base_dn_new, 4)},
         {"dv_new_range", round_to(true_dv(world, actual, sc.new_range), 4)},
+        {"crm_dn_new_range", round_to(crm_dn_new, 4)},
     });
     total_incremental += incremental;
     total_cost += cost;
@@ -500,6 +517,8 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
                                             : json::value(0)},
         {"final_dv_new_range",
          last.contains("dv_new_range") ? last.at("dv_new_range") : json::value(0)},
+        {"final_crm_dn_new_range",
+         last.contains("crm_dn_new_range") ? last.at("crm_dn_new_range") : json::value(0)},
         {"seconds", round_to(seconds, 2)}}},
       {"weeks", std::move(weeks_json)},
       {"plans_ahead", std::move(ahead)},

@@ -151,6 +151,11 @@ class RulesPolicy final : public Policy {
         add(o.last_visit_week < 0 ? std::string("not visited yet")
                                   : fmt::format("overdue ({} weeks)", since));
       if (drop > 0) add(fmt::format("sell-in down {:.0f} € over four weeks", drop));
+      // Stores that never move after a visit go down the list: halved per fruitless visit.
+      if (o.fruitless_visits > 0) {
+        value *= std::pow(0.5, std::min(o.fruitless_visits, 4));
+        add(fmt::format("{} visits in a row without result", o.fruitless_visits));
+      }
       if (value <= 0) continue;
       out.push_back({s, value, visit_type(ss.store.channel), why});
     }
@@ -229,6 +234,22 @@ class OraclePolicy final : public Policy {
 };
 
 }  // namespace
+
+bool visible_result(const std::vector<ShelfReading>& before, const std::vector<ShelfReading>& after,
+                    bool order_taken, int new_range_first, int new_range_last) {
+  if (order_taken) return true;
+  for (const auto& now : after) {
+    if (!now.present || now.oos) continue;
+    const ShelfReading* then = nullptr;
+    for (const auto& b : before) {
+      if (b.sku == now.sku) then = &b;
+    }
+    const bool was_missing = then ? (!then->present || then->oos)
+                                  : (now.sku >= new_range_first && now.sku < new_range_last);
+    if (was_missing) return true;
+  }
+  return false;
+}
 
 std::unique_ptr<Policy> make_policy(std::string_view name, const Scenario& scenario) {
   if (name == "frequency")

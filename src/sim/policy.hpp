@@ -24,7 +24,15 @@ struct Observed {
   int visits = 0;
   std::vector<ShelfReading> last_audit;  // the latest audit's readings (empty: none yet)
   std::vector<double> erp_sales;         // sell-in € per week, as far as the ERP has sent it
+  // Visits in a row that the CRM shows achieved nothing: no order, and no product found listed
+  // (or back in stock) that the previous audit had missing (or out of stock).
+  int fruitless_visits = 0;
 };
+
+// Whether a visit shows a result in the CRM, from its audit and order against the previous
+// audit (none before: the launched range counts as missing).
+bool visible_result(const std::vector<ShelfReading>& before, const std::vector<ShelfReading>& after,
+                    bool order_taken, int new_range_first, int new_range_last);
 
 struct CrmView {
   std::span<const SimStore> stores;  // read `.store` (the CRM record) and `.assortment`

@@ -266,8 +266,11 @@ TEST_F(ClosedLoop, SameSeedSameRunAndTheCrmSeesNothingHidden) {
     const double dn = w.at("dn_new_range").as_double();
     EXPECT_GE(dn, w.at("baseline_dn_new_range").as_double());
     EXPECT_TRUE(w.as_object().contains("incremental_margin"));
+    EXPECT_GE(w.at("crm_dn_new_range").as_double(), 0.0);
+    EXPECT_LE(w.at("crm_dn_new_range").as_double(), 1.0);
   }
   EXPECT_GT(done, 20);
+  EXPECT_GT(weeks.back().at("crm_dn_new_range").as_double(), 0.0) << "audits saw some placements";
 
   // What the CRM holds: the visits done with their audits, the CRM's own potentials; none of
   // the truth (true potential, responsiveness, hazards) appears in any stored record.

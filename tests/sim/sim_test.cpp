@@ -195,6 +195,47 @@ TEST(Dynamics, UnresponsiveStoresDoNotRespond) {
   }
 }
 
+TEST(Dynamics, RegimeChangeCutsTheNewRangeAndReshufflesResponsiveness) {
+  Scenario with = small();
+  with.regime.week = 2;
+  with.regime.new_range_demand = 0.5;
+  with.regime.reshuffle_share = 0.5;
+  Scenario without = with;
+  without.regime.week = -1;
+  const auto wa = build_world(with);
+  const auto wb = build_world(without);
+  auto sa = initial_state(wa);
+  for (std::size_t s = 0; s < wa.stores.size(); ++s) {  // the launch everywhere on the shelf
+    for (std::size_t i = 0; i < wa.stores[s].assortment.size(); ++i) {
+      if (!wa.is_new(wa.stores[s].assortment[i])) continue;
+      sa.stores[s].shelf[i].present = true;
+      sa.stores[s].shelf[i].facings = wa.stores[s].truth.base_facings;
+    }
+  }
+  auto sb = sa;
+  for (int week = 0; week < 2; ++week) {
+    EXPECT_EQ(step_week(wa, sa, week, nullptr), step_week(wb, sb, week, nullptr)) << week;
+  }
+  int changed = 0;
+  for (std::size_t s = 0; s < wa.stores.size(); ++s) {
+    changed += sa.stores[s].responsiveness != sb.stores[s].responsiveness ? 1 : 0;
+    EXPECT_EQ(sb.stores[s].responsiveness, wb.stores[s].truth.responsiveness);
+  }
+  EXPECT_GT(changed, 30) << "half the stores redraw their responsiveness";
+  std::vector<std::vector<double>> ua, ub;
+  step_week(wa, sa, 2, &ua);
+  step_week(wb, sb, 2, &ub);
+  double new_a = 0, new_b = 0;
+  for (std::size_t s = 0; s < wa.stores.size(); ++s) {
+    for (std::size_t i = 0; i < wa.stores[s].assortment.size(); ++i) {
+      if (!wa.is_new(wa.stores[s].assortment[i])) continue;
+      new_a += ua[s][i];
+      new_b += ub[s][i];
+    }
+  }
+  EXPECT_NEAR(new_a, 0.5 * new_b, 1e-6 * new_b) << "the same luck, half the demand";
+}
+
 TEST(Dynamics, SameLuckInBothWorlds) {
   const auto w = build_world(small());
   auto a = initial_state(w);

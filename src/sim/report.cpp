@@ -24,6 +24,35 @@ namespace json = boost::json;
 
 namespace {
 
+// A JSON value as a person reads it: numbers in their shortest form ("0.35", not boost::json's
+// "3.5E-1"), objects as "key: value" lists. fmt formats without the C++ locale.
+std::string plain(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return fmt::format("{}", v.get_double());
+    case json::kind::int64:
+      return fmt::format("{}", v.get_int64());
+    case json::kind::uint64:
+      return fmt::format("{}", v.get_uint64());
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::array: {
+      std::string out;
+      for (const auto& item : v.get_array()) out += (out.empty() ? "" : ", ") + plain(item);
+      return out;
+    }
+    case json::kind::object: {
+      std::string out;
+      for (const auto& [key, item] : v.get_object()) {
+        out += (out.empty() ? "" : "; ") + std::string(key) + ": " + plain(item);
+      }
+      return out;
+    }
+    default:
+      return json::serialize(v);
+  }
+}
+
 constexpr double LEVEL = 0.95;
 
 // Typography (UTF-8): a narrow no-break space groups thousands without ever wrapping a number,
@@ -221,6 +250,11 @@ constexpr std::array SUMMARY_METRICS{
     MetricInfo{"margin_per_field_hour", "Margin per field hour", Unit::euros_per_hour},
     MetricInfo{"final_dn_new_range", "Final DN of the new range", Unit::share},
     MetricInfo{"final_dv_new_range", "Final DV of the new range", Unit::share},
+    MetricInfo{"final_baseline_dn_new_range", "Final DN of the new range, no visits", Unit::share},
+    MetricInfo{"final_crm_dn_new_range", "Final DN of the new range, as audited", Unit::share},
+    MetricInfo{"visits_done", "Visits done", Unit::count},
+    MetricInfo{"strike_rate", "Strike rate (visits with an order)", Unit::share},
+    MetricInfo{"seconds", "Run time (s, wall clock)", Unit::other},
 };
 
 const MetricInfo* known_metric(std::string_view key) {
@@ -867,9 +901,7 @@ void put_header(std::string& out, const Study& s) {
     out += "<details>\n<summary>Scenario parameters</summary>\n<table class=\"params\">\n";
     for (const auto& [key, value] : *s.scenario) {
       if (key == "name") continue;
-      // boost::json writes numbers without the C++ locale.
-      const std::string text =
-          value.is_string() ? std::string(value.get_string()) : json::serialize(value);
+      const std::string text = value.is_string() ? std::string(value.get_string()) : plain(value);
       put(out, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", escape(key), escape(text));
     }
     out += "</table>\n</details>\n";

@@ -41,21 +41,50 @@ class FrequencyPolicy final : public Policy {
   explicit FrequencyPolicy(int k) : k_(k) {}
   std::string_view name() const override { return "frequency"; }
   std::vector<Priority> choose(const PolicyInput& in, std::size_t limit) override {
+    // The first cycle goes round the territory sector by sector (by bearing from its centre),
+    // one sector a week, so that visits spread evenly over the k weeks and stay grouped.
+    const auto sector = sectors(in);
     std::vector<Priority> out;
-    for (int s : in.stores) {
+    for (std::size_t i = 0; i < in.stores.size(); ++i) {
+      const int s = in.stores[i];
       const auto& o = in.crm.observed[static_cast<std::size_t>(s)];
-      const int since = weeks_since(o, in.week);
-      if (since < k_) continue;
-      const int overdue = std::min(since - k_, 10);
       const auto& store = in.crm.stores[static_cast<std::size_t>(s)].store;
-      out.push_back({s, 60.0 + 5.0 * overdue, visit_type(store.channel),
-                     o.last_visit_week < 0 ? std::string("first visit of the cycle")
-                                           : fmt::format("due: last visit {} weeks ago", since)});
+      if (o.last_visit_week < 0) {
+        if (in.week < k_ && in.week % k_ < sector[i]) continue;  // its sector's week is to come
+        out.push_back({s, 60.0 + 5.0 * std::max(0, in.week - sector[i]), visit_type(store.channel),
+                       "first visit of the cycle"});
+        continue;
+      }
+      const int since = in.week - o.last_visit_week;
+      if (since < k_) continue;
+      out.push_back({s, 60.0 + 5.0 * std::min(since - k_, 10), visit_type(store.channel),
+                     fmt::format("due: last visit {} weeks ago", since)});
     }
     return best(std::move(out), limit);
   }
 
  private:
+  std::vector<int> sectors(const PolicyInput& in) const {
+    const std::size_t n = in.stores.size();
+    double lat = 0, lon = 0;
+    for (int s : in.stores) {
+      lat += in.crm.stores[static_cast<std::size_t>(s)].store.location.lat;
+      lon += in.crm.stores[static_cast<std::size_t>(s)].store.location.lon;
+    }
+    if (n > 0) lat /= static_cast<double>(n), lon /= static_cast<double>(n);
+    std::vector<std::pair<double, std::size_t>> by_angle;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& p = in.crm.stores[static_cast<std::size_t>(in.stores[i])].store.location;
+      by_angle.emplace_back(std::atan2(p.lat - lat, (p.lon - lon) * 0.7), i);
+    }
+    std::sort(by_angle.begin(), by_angle.end());
+    std::vector<int> sector(n);
+    for (std::size_t rank = 0; rank < n; ++rank) {
+      sector[by_angle[rank].second] = static_cast<int>(rank * static_cast<std::size_t>(k_) / n);
+    }
+    return sector;
+  }
+
   int k_;
 };
 

@@ -81,7 +81,7 @@ struct PlannerParams {
 };
 
 struct PolicyParams {
-  int frequency_weeks = 6;  // `frequency`: each store every k weeks
+  int frequency_weeks = 4;  // `frequency`: each store every k weeks
 };
 
 struct Scenario {

@@ -79,6 +79,7 @@ Response problem_response(const Error& e) {
     for (const auto& fe : e.errors()) {
       json::object item{{"field", fe.field}, {"message", fe.message}};
       if (fe.line > 0) item["line"] = fe.line;
+      if (fe.position >= 0) item["position"] = fe.position;
       errors.push_back(std::move(item));
     }
     o["errors"] = std::move(errors);
@@ -91,7 +92,8 @@ Response problem_response(const Error& e) {
 App::App(storage::Storage& db, Config config)
     : db_(db),
       config_(config),
-      limiter_(config.login_max_failures, std::chrono::seconds(config.login_window_seconds)) {
+      limiter_(config.login_max_failures, std::chrono::seconds(config.login_window_seconds)),
+      analytics_(db) {
   add_system_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
@@ -105,6 +107,9 @@ App::App(storage::Storage& db, Config config)
   add_import_routes(router_);
   add_plan_routes(router_);
   add_calendar_routes(router_);
+  add_segment_routes(router_);
+  add_kpi_routes(router_);
+  add_campaign_routes(router_);
 }
 
 App::~App() = default;

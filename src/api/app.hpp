@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "api/analytics.hpp"
 #include "api/auth.hpp"
 #include "api/http.hpp"
 #include "api/json_output.hpp"
@@ -50,6 +51,7 @@ class App {
   storage::Storage& db() { return db_; }
   LoginLimiter& login_limiter() { return limiter_; }
   Metrics& metrics() { return metrics_; }
+  Analytics& analytics() { return analytics_; }
 
  private:
   Response dispatch(const Request& request, const Match& match,
@@ -60,6 +62,7 @@ class App {
   Router router_;
   LoginLimiter limiter_;
   Metrics metrics_;
+  Analytics analytics_;
 };
 
 // What a handler sees: the request, its captured ids, the caller and the services.
@@ -124,6 +127,9 @@ void add_import_routes(Router& r);
 void add_system_routes(Router& r);
 void add_plan_routes(Router& r);      // plans.cpp
 void add_calendar_routes(Router& r);  // calendar.cpp
+void add_segment_routes(Router& r);   // segments.cpp: targeting and segments
+void add_kpi_routes(Router& r);       // kpis.cpp
+void add_campaign_routes(Router& r);  // campaigns.cpp
 
 // The OpenAPI 3.1 document of every route in `router`.
 std::string openapi_document(const Router& router);

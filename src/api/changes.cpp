@@ -48,6 +48,12 @@ std::optional<json::object> record_json(storage::Tx& tx, const storage::Change& 
     case storage::EntityKind::sales:
       if (auto f = tx.sales_fact(c.id, all)) return to_json(*f);
       break;
+    case storage::EntityKind::segment:
+      if (auto g = tx.segment(c.id)) return to_json(*g);
+      break;
+    case storage::EntityKind::campaign:
+      if (auto k = tx.campaign(c.id)) return to_json(*k);
+      break;
   }
   return std::nullopt;
 }

@@ -180,4 +180,48 @@ json::object to_json(const core::Attachment& a) {
   return o;
 }
 
+json::object to_json(const core::Segment& g) {
+  json::object o;
+  put_meta(o, g.meta);
+  o["name"] = g.name;
+  o["description"] = g.description;
+  o["expression"] = g.expression;
+  o["dynamic"] = g.dynamic;
+  o["member_count"] = g.member_count;
+  o["refreshed_at"] = opt_time(g.refreshed_at);
+  o["created_by"] = opt(g.created_by);
+  return o;
+}
+
+json::object to_json(const core::SegmentEvent& e) {
+  return json::object{{"id", e.id},
+                      {"segment_id", e.segment_id},
+                      {"store_id", e.store_id},
+                      {"change", e.joined ? "joined" : "left"},
+                      {"at", core::format_timestamp(e.at)}};
+}
+
+json::object to_json(const core::Campaign& c) {
+  json::object o;
+  put_meta(o, c.meta);
+  o["name"] = c.name;
+  o["description"] = c.description;
+  o["segment_id"] = c.segment_id;
+  o["status"] = core::to_string(c.status);
+  o["objective"] = json::object{{"kpi", c.kpi},
+                                {"range", opt(c.range)},
+                                {"product_id", opt(c.product_id)},
+                                {"baseline", opt(c.baseline)},
+                                {"goal", c.goal}};
+  o["start_date"] = c.start_date;
+  o["end_date"] = c.end_date;
+  o["visit_value_eur"] = static_cast<double>(c.visit_value) / 1e6;
+  o["control_share"] = c.control_share;
+  o["seed"] = c.seed;
+  boost::system::error_code ec;
+  auto tpl = json::parse(c.visit_template, ec);
+  o["visit_template"] = ec ? json::value(json::object{}) : std::move(tpl);
+  return o;
+}
+
 }  // namespace boucle::api

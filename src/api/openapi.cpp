@@ -180,9 +180,103 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "created": {"type": "integer"}, "updated": {"type": "integer"}}},
   "ChangeList": {"type": "object", "properties": {
     "items": {"type": "array", "items": {"type": "object", "properties": {"seq": {"type": "integer"},
-      "kind": {"enum": ["user", "store", "product", "assortment_rule", "visit", "audit", "order", "attachment", "sales"]},
+      "kind": {"enum": ["user", "store", "product", "assortment_rule", "visit", "audit", "order", "attachment", "sales", "segment", "campaign"]},
       "id": {"type": "integer"}, "deleted": {"type": "boolean"}, "data": {"type": "object"}}}},
     "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}, "last_seq": {"type": "integer"}}},
+  "TargetingFields": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+    "name": {"type": "string"}, "type": {"enum": ["number", "text", "boolean", "tags"]},
+    "params": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"enum": ["number", "text"]}}}},
+    "doc": {"type": "string"}, "reads": {"type": "array", "items": {"type": "string"}}, "known_values": {"type": "array", "items": {"type": "string"}}}}}}},
+  "TargetingPreviewInput": {"type": "object", "required": ["expression"], "additionalProperties": false, "properties": {
+    "expression": {"type": "string", "description": "docs/TARGETING.md"}, "sample": {"type": "integer", "minimum": 0, "maximum": 100}}},
+  "StoreBrief": {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
+    "channel": {"type": "string"}, "banner": {"type": "string"}, "town": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"},
+    "potential": {"type": "number"}, "rep_id": {"type": ["integer", "null"]}, "since": {"type": "string", "format": "date-time"}}},
+  "SegmentCounts": {"type": "object", "properties": {"count": {"type": "integer"}, "stores_total": {"type": "integer"},
+    "segment_id": {"type": "integer"},
+    "by_rep": {"type": "array", "items": {"type": "object", "properties": {"rep_id": {"type": ["integer", "null"]}, "name": {"type": ["string", "null"]}, "count": {"type": "integer"}}}},
+    "by_region": {"type": "array", "items": {"type": "object", "properties": {"region": {"type": "string"}, "count": {"type": "integer"}}}}}},
+  "TargetingPreview": {"allOf": [{"$ref": "#/components/schemas/SegmentCounts"}, {"type": "object", "properties": {
+    "expression": {"type": "string", "description": "canonical form"}, "reads": {"type": "array", "items": {"type": "string"}},
+    "sample": {"type": "array", "items": {"$ref": "#/components/schemas/StoreBrief"}}}}]},
+  "TargetingExplainInput": {"type": "object", "required": ["expression", "store_id"], "additionalProperties": false, "properties": {
+    "expression": {"type": "string"}, "store_id": {"type": "integer"}}},
+  "Explanation": {"type": "object", "properties": {"clause": {"type": "string"}, "met": {"type": "boolean"}, "observed": {"type": "string"},
+    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Explanation"}}}},
+  "TargetingExplanation": {"type": "object", "properties": {"store": {"$ref": "#/components/schemas/StoreBrief"}, "expression": {"type": "string"},
+    "member": {"type": "boolean"}, "explanation": {"$ref": "#/components/schemas/Explanation"}}},
+  "Segment": {"type": "object", "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "name": {"type": "string"}, "description": {"type": "string"}, "expression": {"type": "string"}, "dynamic": {"type": "boolean"},
+    "member_count": {"type": "integer"}, "refreshed_at": {"type": ["string", "null"], "format": "date-time"}, "created_by": {"type": ["integer", "null"]}}},
+  "SegmentCreate": {"type": "object", "required": ["name", "expression"], "additionalProperties": false, "properties": {
+    "name": {"type": "string", "maxLength": 120}, "description": {"type": "string"}, "expression": {"type": "string"},
+    "dynamic": {"type": "boolean", "description": "refreshed when its data changes and on a schedule (default true)"}}},
+  "SegmentPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "name": {"type": "string"}, "description": {"type": "string"}, "expression": {"type": "string"}, "dynamic": {"type": "boolean"}, "version": {"type": "integer"}}},
+  "SegmentList": {"$ref": "#/components/schemas/List"},
+  "SegmentRefresh": {"type": "object", "properties": {"segment": {"$ref": "#/components/schemas/Segment"},
+    "joined": {"type": "integer"}, "left": {"type": "integer"}, "members": {"type": "integer"}}},
+  "SegmentMembers": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/StoreBrief"}}, "next_cursor": {"type": ["string", "null"]}}},
+  "SegmentHistory": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "segment_id": {"type": "integer"}, "store_id": {"type": "integer"}, "change": {"enum": ["joined", "left"]},
+    "at": {"type": "string", "format": "date-time"}}}}, "next_cursor": {"type": ["string", "null"]}}},
+  "FeatureCollection": {"type": "object", "description": "RFC 7946 GeoJSON: one Point feature per member, properties as StoreBrief", "properties": {
+    "type": {"const": "FeatureCollection"}, "name": {"type": "string"}, "features": {"type": "array"}}},
+  "KpiValue": {"type": "object", "properties": {"kpi": {"enum": ["dn", "dv", "coverage", "blank_visit_rate", "strike_rate", "plan_adherence", "time_in_store_share", "share_of_shelf", "oos_rate"]},
+    "value": {"type": ["number", "null"], "description": "percent; null when undefined (nothing to count)"}, "unit": {"const": "percent"},
+    "numerator": {"type": "number"}, "denominator": {"type": "number"}, "numerator_unit": {"type": "string"}, "denominator_unit": {"type": "string"}}},
+  "KpiHead": {"type": "object", "properties": {"universe": {"type": "object", "properties": {"spec": {"type": "string"}, "stores": {"type": "integer"}, "reps": {"type": "integer"}}},
+    "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "range": {"type": ["string", "null"]},
+    "product_id": {"type": ["integer", "null"]}, "as_of": {"type": "string", "format": "date-time"}}},
+  "KpiValues": {"allOf": [{"$ref": "#/components/schemas/KpiHead"}, {"type": "object", "properties": {
+    "kpis": {"type": "array", "items": {"$ref": "#/components/schemas/KpiValue"}}}}]},
+  "KpiSeries": {"allOf": [{"$ref": "#/components/schemas/KpiHead"}, {"type": "object", "properties": {
+    "weeks": {"type": "array", "items": {"type": "string", "format": "date"}, "description": "Mondays"},
+    "series": {"type": "array", "items": {"type": "object", "properties": {"kpi": {"type": "string"}, "unit": {"const": "percent"},
+      "numerator_unit": {"type": "string"}, "denominator_unit": {"type": "string"},
+      "values": {"type": "array", "items": {"type": ["number", "null"]}}, "numerators": {"type": "array"}, "denominators": {"type": "array"}}}}}}]},
+  "VisitTemplate": {"type": "object", "additionalProperties": false, "properties": {
+    "audits": {"type": "array", "maxItems": 50, "items": {"type": "object", "description": "{range} or {product_id}", "properties": {"range": {"type": "string"}, "product_id": {"type": "integer"}}}},
+    "fields": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["key", "label", "type"], "properties": {
+      "key": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "label": {"type": "string"}, "type": {"enum": ["number", "text", "boolean", "choice"]},
+      "choices": {"type": "array", "items": {"type": "string"}}}}},
+    "actions": {"type": "array", "maxItems": 50, "items": {"type": "string"}}}},
+  "CampaignObjective": {"type": "object", "properties": {"kpi": {"type": "string"}, "range": {"type": ["string", "null"]},
+    "product_id": {"type": ["integer", "null"]}, "baseline": {"type": ["number", "null"], "description": "percent; measured at creation when not given"},
+    "goal": {"type": "number", "description": "percent to reach by end_date"}}},
+  "Campaign": {"type": "object", "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}, "seq": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "name": {"type": "string"}, "description": {"type": "string"}, "segment_id": {"type": "integer"}, "status": {"enum": ["draft", "active", "ended"]},
+    "objective": {"$ref": "#/components/schemas/CampaignObjective"}, "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+    "visit_value_eur": {"type": "number"}, "control_share": {"type": "number"}, "seed": {"type": "integer"},
+    "visit_template": {"$ref": "#/components/schemas/VisitTemplate"}}},
+  "CampaignCreate": {"type": "object", "required": ["name", "segment_id", "objective", "start_date", "end_date"], "additionalProperties": false, "properties": {
+    "name": {"type": "string"}, "description": {"type": "string"}, "segment_id": {"type": "integer"},
+    "objective": {"type": "object", "required": ["kpi", "goal"], "properties": {"kpi": {"type": "string"}, "range": {"type": "string"}, "product_id": {"type": "integer"},
+      "baseline": {"type": "number", "minimum": 0, "maximum": 100}, "goal": {"type": "number", "minimum": 0, "maximum": 100}}},
+    "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+    "visit_value_eur": {"type": "number", "minimum": 0, "maximum": 10000, "description": "added to the plan prize of a member store due a visit"},
+    "control_share": {"type": "number", "minimum": 0, "maximum": 0.5, "description": "share of members held back as a control group"},
+    "seed": {"type": "integer", "minimum": 0}, "status": {"enum": ["draft", "active", "ended"]},
+    "visit_template": {"$ref": "#/components/schemas/VisitTemplate"}}},
+  "CampaignPatch": {"type": "object", "additionalProperties": false, "properties": {
+    "name": {"type": "string"}, "description": {"type": "string"}, "objective": {"type": "object", "properties": {"goal": {"type": "number"}}},
+    "end_date": {"type": "string", "format": "date"}, "visit_value_eur": {"type": "number"},
+    "control_share": {"type": "number", "description": "only while draft"}, "seed": {"type": "integer", "description": "only while draft"},
+    "status": {"enum": ["draft", "active", "ended"]}, "visit_template": {"$ref": "#/components/schemas/VisitTemplate"}, "version": {"type": "integer"}}},
+  "CampaignList": {"$ref": "#/components/schemas/List"},
+  "CampaignProgress": {"type": "object", "properties": {"campaign": {"$ref": "#/components/schemas/Campaign"}, "kpi": {"type": "string"},
+    "unit": {"const": "percent"}, "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},
+    "treated": {"type": "array", "items": {"type": ["number", "null"]}}, "control": {"type": "array", "items": {"type": ["number", "null"]}},
+    "goal_line": {"type": "array", "items": {"type": ["number", "null"]}},
+    "summary": {"type": "object", "properties": {"treated": {"type": ["number", "null"]}, "control": {"type": ["number", "null"]},
+      "baseline": {"type": ["number", "null"]}, "goal": {"type": "number"}, "effect": {"type": ["number", "null"]},
+      "effect_vs_start": {"type": ["number", "null"]}, "goal_reached": {"type": "boolean"},
+      "stores_treated": {"type": "integer"}, "stores_control": {"type": "integer"}}}}},
+  "CampaignMembers": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+    "store_id": {"type": "integer"}, "since": {"type": "string", "format": "date-time"}, "group": {"enum": ["treated", "control"]}}}},
+    "next_cursor": {"type": ["string", "null"]}}},
   "List": {"type": "object", "properties": {"items": {"type": "array"}, "next_cursor": {"type": ["string", "null"]}}},
   "Health": {"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"},
     "last_seq": {"type": "integer"}, "schema_version": {"type": "integer"}}},
@@ -293,7 +387,10 @@ std::string openapi_document(const Router& router) {
                                     {"in", "query"},
                                     {"required", false},
                                     {"schema", {{"type", q == "channel" || q == "status" || q == "cursor" ||
-                                                                 q == "key"
+                                                                 q == "key" || q == "universe" ||
+                                                                 q == "where" || q == "from" ||
+                                                                 q == "to" || q == "range" ||
+                                                                 q == "kpis"
                                                              ? "string"
                                                              : "integer"}}}});
     }
@@ -309,7 +406,8 @@ std::string openapi_document(const Router& router) {
     json::object responses;
     const int ok = route.response_schema.empty() && route.method == Method::del ? 204
                    : route.method == Method::post && route.tag != "auth" &&
-                           route.tag != "imports" && route.pattern.find('{') == std::string::npos
+                           route.tag != "imports" && !route.pattern.starts_with("/api/v1/targeting/") &&
+                           route.pattern.find('{') == std::string::npos
                        ? 201
                        : 200;
     json::object success{{"description", "success"}};

@@ -213,6 +213,34 @@ std::string plan_timezone(const std::vector<core::Store>& stores) {
   return best;
 }
 
+// What active campaigns add to the first visit of each member store they work on (control
+// stores are held back): the sum of the visit values of the campaigns running during the
+// period, and a reason naming them.
+std::map<Id, std::pair<MicroEuros, std::string>> campaign_values(storage::Tx& tx,
+                                                                 std::int64_t start_day,
+                                                                 int days) {
+  std::map<Id, std::pair<MicroEuros, std::string>> out;
+  const std::string first = core::format_date_days(start_day);
+  const std::string last = core::format_date_days(start_day + days - 1);
+  storage::Page page{0, 500};
+  while (true) {
+    auto r = tx.campaigns(page);
+    for (const auto& c : r.items) {
+      if (c.status != core::CampaignStatus::active || c.visit_value <= 0) continue;
+      if (c.start_date > last || c.end_date < first) continue;
+      for (Id store : tx.segment_member_ids(c.segment_id)) {
+        if (in_control_group(c, store)) continue;
+        auto& [value, why] = out[store];
+        value += c.visit_value;
+        why = join({why, "campaign " + c.name});
+      }
+    }
+    if (!r.next_after) break;
+    page.after = *r.next_after;
+  }
+  return out;
+}
+
 // Candidates: the rep's stores, their prizes and allowed days; appointments (planned visits no
 // plan made) at their time; locked stores on their day. A store visited too recently to be due
 // in the period is kept out of the problem with the reason "frequency".
@@ -256,6 +284,8 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
   if (priorities) {
     for (const auto& p : *priorities) prioritised[p.store_id] = &p;
   }
+
+  const auto campaign_bonus = campaign_values(tx, start_day, days);
 
   int next_group = 0;
   for (const auto& s : stores) {
@@ -331,6 +361,11 @@ PlanningInput gather_input(storage::Tx& tx, const core::User& rep, std::int64_t 
       copy.group_gap_days = copies > 1 ? gap : 0;
       if (k == 0) {
         copy.why = worth;
+        // A campaign's member due a visit carries the campaign's value (SPEC §2).
+        if (auto it = campaign_bonus.find(s.meta.id); it != campaign_bonus.end()) {
+          copy.prize += it->second.first;
+          copy.why = join({it->second.second, worth});
+        }
       } else {
         copy.prize = base;
         copy.why = join({"repeat visit (every " + std::to_string(due.frequency) + " days)",

@@ -34,6 +34,9 @@ constexpr Names<PlanVisitKind, 3> PLAN_VISIT_KIND_NAMES{
     {{PlanVisitKind::optional, "optional"},
      {PlanVisitKind::mandatory, "mandatory"},
      {PlanVisitKind::appointment, "appointment"}}};
+constexpr Names<CampaignStatus, 3> CAMPAIGN_STATUS_NAMES{{{CampaignStatus::draft, "draft"},
+                                                          {CampaignStatus::active, "active"},
+                                                          {CampaignStatus::ended, "ended"}}};
 
 template <typename E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E v) {
@@ -60,6 +63,7 @@ std::string_view to_string(VisitStatus v) { return name_of(VISIT_STATUS_NAMES, v
 std::string_view to_string(OrderStatus v) { return name_of(ORDER_STATUS_NAMES, v); }
 std::string_view to_string(PlanStatus v) { return name_of(PLAN_STATUS_NAMES, v); }
 std::string_view to_string(PlanVisitKind v) { return name_of(PLAN_VISIT_KIND_NAMES, v); }
+std::string_view to_string(CampaignStatus v) { return name_of(CAMPAIGN_STATUS_NAMES, v); }
 std::optional<Role> parse_role(std::string_view s) { return parse(ROLE_NAMES, s); }
 std::optional<Channel> parse_channel(std::string_view s) { return parse(CHANNEL_NAMES, s); }
 std::optional<VisitType> parse_visit_type(std::string_view s) {
@@ -76,6 +80,10 @@ std::optional<PlanStatus> parse_plan_status(std::string_view s) {
 }
 std::optional<PlanVisitKind> parse_plan_visit_kind(std::string_view s) {
   return parse(PLAN_VISIT_KIND_NAMES, s);
+}
+
+std::optional<CampaignStatus> parse_campaign_status(std::string_view s) {
+  return parse(CAMPAIGN_STATUS_NAMES, s);
 }
 
 bool WeeklyHours::empty() const {

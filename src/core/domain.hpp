@@ -305,4 +305,60 @@ struct Plan {
   std::vector<PlanCandidate> candidates;
 };
 
+// A saved targeting expression (SPEC §2; docs/TARGETING.md) and its current members. A
+// dynamic segment is refreshed when the data its expression reads changes and on a schedule; a
+// static one keeps the members of its last explicit refresh.
+struct Segment {
+  RecordMeta meta;
+  std::string name;
+  std::string description;
+  std::string expression;
+  bool dynamic = true;
+  std::int64_t member_count = 0;
+  std::optional<UnixSeconds> refreshed_at;
+  Seq refreshed_seq = 0;  // the change sequence the members reflect
+  std::optional<Id> created_by;
+};
+
+// A store that joined (joined = true) or left a segment, and when.
+struct SegmentEvent {
+  Id id = 0;
+  Id segment_id = 0;
+  Id store_id = 0;
+  bool joined = true;
+  UnixSeconds at = 0;
+};
+
+struct SegmentMember {
+  Id store_id = 0;
+  UnixSeconds since = 0;
+};
+
+enum class CampaignStatus { draft, active, ended };
+std::string_view to_string(CampaignStatus v);
+std::optional<CampaignStatus> parse_campaign_status(std::string_view s);
+
+// A campaign (SPEC §2): an objective on a KPI over a segment (e.g. DN of range R from 40 % to
+// 70 % by a date), a guided visit template, and a control group of member stores held back
+// from the campaign (chosen by a hash of the seed and the store id, so it is stable as members
+// come and go) so that its effect is measured against them.
+struct Campaign {
+  RecordMeta meta;
+  std::string name;
+  std::string description;
+  Id segment_id = 0;
+  std::string kpi;                   // a target::Kpi name: "dn", "dv", "coverage", …
+  std::optional<std::string> range;  // the product range the KPI reads
+  std::optional<Id> product_id;      // or one product
+  std::optional<double> baseline;    // the KPI at the start (measured at creation when absent)
+  double goal = 0;                   // the KPI to reach by end_date (same unit as the KPI)
+  std::string start_date;            // YYYY-MM-DD
+  std::string end_date;
+  MicroEuros visit_value = 0;        // what a visit of a member store due one is worth to the plan
+  double control_share = 0;          // share of members held back, 0 … 0.5
+  std::int64_t seed = 1;
+  std::string visit_template;        // JSON: {"audits": […], "fields": […], "actions": […]}
+  CampaignStatus status = CampaignStatus::draft;
+};
+
 }  // namespace boucle::core

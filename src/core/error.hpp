@@ -50,6 +50,7 @@ struct FieldError {
   std::string field;
   std::string message;
   int line = 0;
+  int position = -1;  // 0-based byte offset in the field's text (expressions); -1: none
 };
 
 // Typed exception carrying a stable code; thrown at boundaries (input parsing, storage, files)

@@ -318,7 +318,77 @@ CREATE TABLE calendar_keys (
 );
 )SQL";
 
-constexpr std::array<std::string_view, 2> MIGRATIONS = {V1, V2};
+// V3: targeting and campaigns (docs/TARGETING.md). A segment keeps its current members and
+// every join and leave; a campaign names its segment, its KPI objective and its visit template
+// (JSON text). Visits gain the category shelf's facings counted in them (share of shelf).
+constexpr std::string_view V3 = R"SQL(
+ALTER TABLE visits ADD COLUMN category_facings INTEGER;
+
+CREATE TABLE segments (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  expression TEXT NOT NULL,
+  dynamic INTEGER NOT NULL,
+  member_count INTEGER NOT NULL,
+  refreshed_at INTEGER,
+  refreshed_seq INTEGER NOT NULL,
+  created_by INTEGER REFERENCES users (id),
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX segments_name ON segments (name) WHERE deleted = 0;
+CREATE INDEX segments_seq ON segments (seq);
+
+CREATE TABLE segment_members (
+  segment_id INTEGER NOT NULL REFERENCES segments (id),
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  since INTEGER NOT NULL,
+  PRIMARY KEY (segment_id, store_id)
+) WITHOUT ROWID;
+
+CREATE TABLE segment_events (
+  id INTEGER PRIMARY KEY,
+  segment_id INTEGER NOT NULL REFERENCES segments (id),
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  joined INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX segment_events_segment ON segment_events (segment_id, id);
+CREATE INDEX segment_events_store ON segment_events (segment_id, store_id, id);
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  segment_id INTEGER NOT NULL REFERENCES segments (id),
+  kpi TEXT NOT NULL,
+  range TEXT,
+  product_id INTEGER REFERENCES products (id),
+  baseline REAL,
+  goal REAL NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  visit_value INTEGER NOT NULL,
+  control_share REAL NOT NULL,
+  seed INTEGER NOT NULL,
+  visit_template TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'active', 'ended')),
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX campaigns_name ON campaigns (name) WHERE deleted = 0;
+CREATE INDEX campaigns_seq ON campaigns (seq);
+CREATE INDEX campaigns_segment ON campaigns (segment_id);
+)SQL";
+
+constexpr std::array<std::string_view, 3> MIGRATIONS = {V1, V2, V3};
 
 }  // namespace
 

@@ -393,6 +393,50 @@ core::PlanStop read_stop(Query& q) {
 #define META_COLS "version, seq, deleted, created_at, updated_at"
 #define IN_TERRITORY "(?9 IS NULL OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?9))"
 
+#define SEGMENT_SELECT                                                                      \
+  "SELECT id, name, description, expression, dynamic, member_count, refreshed_at, "        \
+  "refreshed_seq, created_by, " META_COLS " FROM segments"
+
+core::Segment read_segment(Query& q) {
+  core::Segment g;
+  g.name = q.str(1);
+  g.description = q.str(2);
+  g.expression = q.str(3);
+  g.dynamic = q.boolean(4);
+  g.member_count = q.i64(5);
+  g.refreshed_at = q.opt_i64(6);
+  g.refreshed_seq = q.i64(7);
+  g.created_by = q.opt_i64(8);
+  g.meta = meta_at(q, q.i64(0), 9);
+  return g;
+}
+
+#define CAMPAIGN_SELECT                                                                      \
+  "SELECT id, name, description, segment_id, kpi, range, product_id, baseline, goal, "      \
+  "start_date, end_date, visit_value, control_share, seed, visit_template, status, " META_COLS \
+  " FROM campaigns"
+
+core::Campaign read_campaign(Query& q) {
+  core::Campaign c;
+  c.name = q.str(1);
+  c.description = q.str(2);
+  c.segment_id = q.i64(3);
+  c.kpi = q.str(4);
+  c.range = q.opt_str(5);
+  c.product_id = q.opt_i64(6);
+  c.baseline = q.opt_f64(7);
+  c.goal = q.f64(8);
+  c.start_date = q.str(9);
+  c.end_date = q.str(10);
+  c.visit_value = q.i64(11);
+  c.control_share = q.f64(12);
+  c.seed = q.i64(13);
+  c.visit_template = q.str(14);
+  c.status = core::parse_campaign_status(q.str(15)).value_or(core::CampaignStatus::draft);
+  c.meta = meta_at(q, q.i64(0), 16);
+  return c;
+}
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& c) : c_(c) {}
@@ -1099,6 +1143,14 @@ class SqliteTx final : public Tx {
       case EntityKind::sales:
         BOUCLE_ASSERT(false, "sales facts are overwritten, never deleted");
         return false;
+      case EntityKind::segment:
+        sql = "UPDATE segments SET deleted = 1, version = version + 1, seq = ?1, updated_at = ?2 "
+              "WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::campaign:
+        sql = "UPDATE campaigns SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
     }
     // Take the seq only once the row is known to exist, so failed deletes burn no seq.
     if (!exists_live(kind, id)) return false;
@@ -1124,6 +1176,8 @@ class SqliteTx final : public Tx {
             "  OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
             "UNION ALL SELECT seq, 8, id, 0 FROM sales WHERE seq > ?1 AND (?2 IS NULL OR "
             "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 9, id, deleted FROM segments WHERE seq > ?1 AND ?2 IS NULL "
+            "UNION ALL SELECT seq, 10, id, deleted FROM campaigns WHERE seq > ?1 "
             "ORDER BY 1 LIMIT ?3");
     q.bind(1, since).bind(2, scope_rep(scope)).bind(3, limit);
     std::vector<Change> out;
@@ -1159,6 +1213,250 @@ class SqliteTx final : public Tx {
     Query q(c_, "DELETE FROM sessions WHERE expires_at < ?1");
     q.bind(1, now);
     return q.exec();
+  }
+
+  // Analytics --------------------------------------------------------------------------------
+  std::vector<core::Store> all_stores() override {
+    Query q(c_,
+            "SELECT id, code, name, banner, channel, address, postcode, city, lat, lon, timezone, "
+            "opening_hours, potential, size_sqm, assigned_rep_id, visit_frequency_days, tags, "
+            META_COLS " FROM stores WHERE deleted = 0 ORDER BY id");
+    std::vector<core::Store> out;
+    while (q.step()) out.push_back(read_store(q));
+    return out;
+  }
+
+  std::vector<core::Product> all_products() override {
+    Query q(c_, "SELECT id, sku, ean, name, brand, range, price, launched_on, active, " META_COLS
+                " FROM products WHERE deleted = 0 ORDER BY id");
+    std::vector<core::Product> out;
+    while (q.step()) out.push_back(read_product(q));
+    return out;
+  }
+
+  std::vector<core::AssortmentRule> all_assortment_rules() override {
+    Query q(c_, "SELECT id, channel, product_id, " META_COLS
+                " FROM assortment_rules WHERE deleted = 0 ORDER BY id");
+    std::vector<core::AssortmentRule> out;
+    while (q.step()) out.push_back(read_rule(q));
+    return out;
+  }
+
+  std::vector<VisitFact> visit_facts() override {
+    Query q(c_,
+            "SELECT v.id, v.store_id, v.rep_id, v.status, COALESCE(v.planned_at, 0), "
+            "COALESCE(v.checkin_at, 0), COALESCE(v.checkout_at, 0), "
+            "EXISTS (SELECT 1 FROM plan_stops ps WHERE ps.visit_id = v.id), "
+            "EXISTS (SELECT 1 FROM orders o WHERE o.visit_id = v.id AND o.deleted = 0 "
+            "  AND o.status = 'confirmed'), v.category_facings "
+            "FROM visits v WHERE v.deleted = 0 ORDER BY v.id");
+    std::vector<VisitFact> out;
+    while (q.step()) {
+      VisitFact f;
+      f.id = q.i64(0);
+      f.store_id = q.i64(1);
+      f.rep_id = q.i64(2);
+      f.status = core::parse_visit_status(q.str(3)).value_or(core::VisitStatus::planned);
+      f.planned_at = q.i64(4);
+      f.checkin_at = q.i64(5);
+      f.checkout_at = q.i64(6);
+      f.from_plan = q.boolean(7);
+      f.ordered = q.boolean(8);
+      if (!q.null(9)) f.category_facings = q.i32(9);
+      out.push_back(f);
+    }
+    return out;
+  }
+
+  std::vector<AuditFact> audit_facts() override {
+    Query q(c_,
+            "SELECT a.visit_id, a.store_id, a.product_id, COALESCE(v.checkin_at, a.created_at), "
+            "a.present, a.out_of_stock, a.promo, a.facings FROM audits a "
+            "JOIN visits v ON v.id = a.visit_id "
+            "WHERE a.deleted = 0 AND v.deleted = 0 AND v.status = 'done' ORDER BY a.id");
+    std::vector<AuditFact> out;
+    while (q.step()) {
+      out.push_back(AuditFact{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.boolean(4),
+                              q.boolean(5), q.boolean(6), q.i32(7)});
+    }
+    return out;
+  }
+
+  std::vector<PlanDayFact> plan_day_facts() override {
+    // For each rep and date, the day of the latest published (or since superseded but once
+    // published) plan that covers it.
+    Query q(c_,
+            "SELECT p.rep_id, d.date, d.drive_seconds FROM plan_days d "
+            "JOIN plans p ON p.id = d.plan_id "
+            "WHERE p.deleted = 0 AND p.published_at IS NOT NULL AND p.id = ("
+            "  SELECT MAX(p2.id) FROM plans p2 JOIN plan_days d2 ON d2.plan_id = p2.id "
+            "  WHERE p2.rep_id = p.rep_id AND d2.date = d.date AND p2.deleted = 0 "
+            "  AND p2.published_at IS NOT NULL) "
+            "ORDER BY p.rep_id, d.date");
+    std::vector<PlanDayFact> out;
+    while (q.step()) out.push_back(PlanDayFact{q.i64(0), q.str(1), q.i64(2)});
+    return out;
+  }
+
+  std::vector<SalesTotal> sales_totals(std::string_view from_week) override {
+    Query q(c_, "SELECT store_id, week, SUM(revenue) FROM sales WHERE week >= ?1 "
+                "GROUP BY store_id, week ORDER BY store_id, week");
+    q.bind(1, from_week);
+    std::vector<SalesTotal> out;
+    while (q.step()) out.push_back(SalesTotal{q.i64(0), q.str(1), q.i64(2)});
+    return out;
+  }
+
+  // Segments ---------------------------------------------------------------------------------
+  std::optional<core::Segment> segment(Id id) override {
+    Query q(c_, SEGMENT_SELECT " WHERE id = ?1 AND deleted = 0");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_segment(q);
+  }
+
+  std::optional<core::Segment> segment_by_name(std::string_view name) override {
+    Query q(c_, SEGMENT_SELECT " WHERE name = ?1 AND deleted = 0");
+    q.bind(1, name);
+    if (!q.step()) return std::nullopt;
+    return read_segment(q);
+  }
+
+  PageResult<core::Segment> segments(const Page& page) override {
+    Query q(c_, SEGMENT_SELECT " WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2");
+    q.bind(1, page.after).bind(2, page.limit + 1);
+    return page_of<core::Segment>(q, page, read_segment);
+  }
+
+  void insert_segment(core::Segment& g) override {
+    stamp_new(g.meta);
+    Query q(c_,
+            "INSERT INTO segments (name, description, expression, dynamic, member_count, "
+            "refreshed_at, refreshed_seq, created_by, " META_COLS
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)");
+    bind_segment(q, g);
+    q.exec();
+    g.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_segment(core::Segment& g) override {
+    stamp_update(g.meta);
+    Query q(c_,
+            "UPDATE segments SET name = ?1, description = ?2, expression = ?3, dynamic = ?4, "
+            "member_count = ?5, refreshed_at = ?6, refreshed_seq = ?7, created_by = ?8, "
+            "version = ?9, seq = ?10, updated_at = ?11 WHERE id = ?12 AND deleted = 0");
+    bind_segment(q, g);
+    q.bind(12, g.meta.id);
+    expect_one(q.exec());
+  }
+
+  std::vector<Id> segment_member_ids(Id segment_id) override {
+    Query q(c_, "SELECT store_id FROM segment_members WHERE segment_id = ?1 ORDER BY store_id");
+    q.bind(1, segment_id);
+    std::vector<Id> out;
+    while (q.step()) out.push_back(q.i64(0));
+    return out;
+  }
+
+  PageResult<core::SegmentMember> segment_members(Id segment_id, const Scope& scope,
+                                                  const Page& page) override {
+    Query q(c_, "SELECT m.store_id, m.since FROM segment_members m WHERE m.segment_id = ?1 "
+                "AND m.store_id > ?2 AND (?3 IS NULL OR m.store_id IN "
+                "(SELECT id FROM stores WHERE assigned_rep_id = ?3)) ORDER BY m.store_id LIMIT ?4");
+    q.bind(1, segment_id).bind(2, page.after).bind(3, scope_rep(scope)).bind(4, page.limit + 1);
+    PageResult<core::SegmentMember> out;
+    while (q.step()) {
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_after = out.items.back().store_id;
+        break;
+      }
+      out.items.push_back(core::SegmentMember{q.i64(0), q.i64(1)});
+    }
+    return out;
+  }
+
+  void apply_membership(Id segment_id, const std::vector<Id>& joined,
+                        const std::vector<Id>& left, core::UnixSeconds at) override {
+    for (Id store : joined) {
+      Query q(c_, "INSERT INTO segment_members (segment_id, store_id, since) VALUES (?1, ?2, ?3)");
+      q.bind(1, segment_id).bind(2, store).bind(3, at).exec();
+      Query e(c_, "INSERT INTO segment_events (segment_id, store_id, joined, at) "
+                  "VALUES (?1, ?2, 1, ?3)");
+      e.bind(1, segment_id).bind(2, store).bind(3, at).exec();
+    }
+    for (Id store : left) {
+      Query q(c_, "DELETE FROM segment_members WHERE segment_id = ?1 AND store_id = ?2");
+      q.bind(1, segment_id).bind(2, store);
+      if (q.exec() != 1) continue;
+      Query e(c_, "INSERT INTO segment_events (segment_id, store_id, joined, at) "
+                  "VALUES (?1, ?2, 0, ?3)");
+      e.bind(1, segment_id).bind(2, store).bind(3, at).exec();
+    }
+  }
+
+  PageResult<core::SegmentEvent> segment_events(Id segment_id, std::optional<Id> store_id,
+                                                const Page& page) override {
+    Query q(c_, "SELECT id, segment_id, store_id, joined, at FROM segment_events "
+                "WHERE segment_id = ?1 AND id > ?2 AND (?3 IS NULL OR store_id = ?3) "
+                "ORDER BY id LIMIT ?4");
+    q.bind(1, segment_id).bind(2, page.after).bind(3, store_id).bind(4, page.limit + 1);
+    PageResult<core::SegmentEvent> out;
+    while (q.step()) {
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      out.items.push_back(
+          core::SegmentEvent{q.i64(0), q.i64(1), q.i64(2), q.boolean(3), q.i64(4)});
+    }
+    return out;
+  }
+
+  // Campaigns --------------------------------------------------------------------------------
+  std::optional<core::Campaign> campaign(Id id) override {
+    Query q(c_, CAMPAIGN_SELECT " WHERE id = ?1 AND deleted = 0");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_campaign(q);
+  }
+
+  std::optional<core::Campaign> campaign_by_name(std::string_view name) override {
+    Query q(c_, CAMPAIGN_SELECT " WHERE name = ?1 AND deleted = 0");
+    q.bind(1, name);
+    if (!q.step()) return std::nullopt;
+    return read_campaign(q);
+  }
+
+  PageResult<core::Campaign> campaigns(const Page& page) override {
+    Query q(c_, CAMPAIGN_SELECT " WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2");
+    q.bind(1, page.after).bind(2, page.limit + 1);
+    return page_of<core::Campaign>(q, page, read_campaign);
+  }
+
+  void insert_campaign(core::Campaign& c) override {
+    stamp_new(c.meta);
+    Query q(c_,
+            "INSERT INTO campaigns (name, description, segment_id, kpi, range, product_id, "
+            "baseline, goal, start_date, end_date, visit_value, control_share, seed, "
+            "visit_template, status, " META_COLS
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+            "?17, 0, ?18, ?18)");
+    bind_campaign(q, c);
+    q.exec();
+    c.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_campaign(core::Campaign& c) override {
+    stamp_update(c.meta);
+    Query q(c_,
+            "UPDATE campaigns SET name = ?1, description = ?2, segment_id = ?3, kpi = ?4, "
+            "range = ?5, product_id = ?6, baseline = ?7, goal = ?8, start_date = ?9, "
+            "end_date = ?10, visit_value = ?11, control_share = ?12, seed = ?13, "
+            "visit_template = ?14, status = ?15, version = ?16, seq = ?17, updated_at = ?18 "
+            "WHERE id = ?19 AND deleted = 0");
+    bind_campaign(q, c);
+    q.bind(19, c.meta.id);
+    expect_one(q.exec());
   }
 
   Counts counts() override {
@@ -1199,7 +1497,7 @@ class SqliteTx final : public Tx {
   }
 
   bool exists_live(EntityKind kind, Id id) {
-    static constexpr std::array<const char*, 8> SQL = {
+    static constexpr std::array<const char*, 11> SQL = {
         "SELECT 1 FROM users WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM stores WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM products WHERE id = ?1 AND deleted = 0",
@@ -1207,10 +1505,29 @@ class SqliteTx final : public Tx {
         "SELECT 1 FROM visits WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM audits WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM orders WHERE id = ?1 AND deleted = 0",
-        "SELECT 1 FROM attachments WHERE id = ?1 AND deleted = 0"};
+        "SELECT 1 FROM attachments WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM sales WHERE id = ?1 AND 0",  // sales facts are never deleted
+        "SELECT 1 FROM segments WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM campaigns WHERE id = ?1 AND deleted = 0"};
     Query q(c_, SQL[static_cast<std::size_t>(kind)]);
     q.bind(1, id);
     return q.step();
+  }
+
+  void bind_segment(Query& q, const core::Segment& g) {
+    q.bind(1, g.name).bind(2, g.description).bind(3, g.expression).bind(4, g.dynamic);
+    q.bind(5, g.member_count).bind(6, g.refreshed_at).bind(7, g.refreshed_seq);
+    q.bind(8, g.created_by).bind(9, g.meta.version).bind(10, g.meta.seq);
+    q.bind(11, g.meta.updated_at);
+  }
+
+  void bind_campaign(Query& q, const core::Campaign& c) {
+    q.bind(1, c.name).bind(2, c.description).bind(3, c.segment_id).bind(4, c.kpi);
+    q.bind(5, c.range).bind(6, c.product_id).bind(7, c.baseline).bind(8, c.goal);
+    q.bind(9, c.start_date).bind(10, c.end_date).bind(11, c.visit_value);
+    q.bind(12, c.control_share).bind(13, c.seed).bind(14, c.visit_template);
+    q.bind(15, core::to_string(c.status)).bind(16, c.meta.version).bind(17, c.meta.seq);
+    q.bind(18, c.meta.updated_at);
   }
 
   void bind_user(Query& q, const core::User& u) {
@@ -1569,6 +1886,8 @@ std::string_view to_string(EntityKind kind) {
     case EntityKind::order: return "order";
     case EntityKind::attachment: return "attachment";
     case EntityKind::sales: return "sales";
+    case EntityKind::segment: return "segment";
+    case EntityKind::campaign: return "campaign";
   }
   return "unknown";
 }

@@ -20,10 +20,13 @@
 // gets the next value of one global change sequence; deletes keep a tombstone.
 namespace boucle::storage {
 
+using core::Cents;
 using core::Id;
 using core::Seq;
 
-enum class EntityKind { user, store, product, assortment_rule, visit, audit, order, attachment, sales };
+enum class EntityKind {
+  user, store, product, assortment_rule, visit, audit, order, attachment, sales, segment, campaign
+};
 std::string_view to_string(EntityKind kind);
 
 // Cursor pagination by ascending id: the next page starts after `after`.
@@ -86,6 +89,39 @@ struct CalendarEntry {
   Id plan_id = 0;
   core::PlanStop stop;
   core::PlanCandidate candidate;
+};
+
+// Flat rows for analytics (targeting and KPIs, docs/TARGETING.md): every live record of a kind,
+// read in one pass to fill target::Facts. Instants absent in the record are 0.
+struct VisitFact {
+  Id id = 0, store_id = 0, rep_id = 0;
+  core::VisitStatus status = core::VisitStatus::planned;
+  core::UnixSeconds planned_at = 0, checkin_at = 0, checkout_at = 0;
+  bool from_plan = false;  // a plan stop names it
+  bool ordered = false;    // a confirmed, live order was taken in it
+  std::optional<int> category_facings;
+};
+
+// A shelf reading of a done visit, at the visit's check-in.
+struct AuditFact {
+  Id visit_id = 0, store_id = 0, product_id = 0;
+  core::UnixSeconds at = 0;
+  bool present = false, out_of_stock = false, promo = false;
+  int facings = 0;
+};
+
+// A day of a published plan (the latest published plan of that rep covering that date).
+struct PlanDayFact {
+  Id rep_id = 0;
+  std::string date;
+  std::int64_t drive_seconds = 0;
+};
+
+// Weekly sell-in revenue of a store over all its products.
+struct SalesTotal {
+  Id store_id = 0;
+  std::string week;
+  Cents revenue = 0;
 };
 
 struct Change {
@@ -201,6 +237,39 @@ class Tx {
   virtual int delete_expired_sessions(core::UnixSeconds now) = 0;
 
   virtual Counts counts() = 0;
+
+  // Analytics: whole tables in flat rows (live records only, stores of every territory).
+  virtual std::vector<core::Store> all_stores() = 0;  // by id
+  virtual std::vector<core::Product> all_products() = 0;
+  virtual std::vector<core::AssortmentRule> all_assortment_rules() = 0;
+  virtual std::vector<VisitFact> visit_facts() = 0;
+  virtual std::vector<AuditFact> audit_facts() = 0;  // of done visits
+  virtual std::vector<PlanDayFact> plan_day_facts() = 0;
+  virtual std::vector<SalesTotal> sales_totals(std::string_view from_week) = 0;  // weeks ≥ it
+
+  // Segments. Members are store ids; apply_membership records each join and leave as an event
+  // at `at` and keeps member_count in step (it does not touch the segment's other fields).
+  virtual std::optional<core::Segment> segment(Id id) = 0;
+  virtual std::optional<core::Segment> segment_by_name(std::string_view name) = 0;
+  virtual PageResult<core::Segment> segments(const Page& page) = 0;
+  virtual void insert_segment(core::Segment& segment) = 0;
+  virtual void update_segment(core::Segment& segment) = 0;
+  virtual std::vector<Id> segment_member_ids(Id segment_id) = 0;  // ascending
+  // Members in `scope` (a rep sees the members of their territory), by store id.
+  virtual PageResult<core::SegmentMember> segment_members(Id segment_id, const Scope& scope,
+                                                          const Page& page) = 0;
+  virtual void apply_membership(Id segment_id, const std::vector<Id>& joined,
+                                const std::vector<Id>& left, core::UnixSeconds at) = 0;
+  // Joins and leaves, oldest first; of one store when `store_id` is set.
+  virtual PageResult<core::SegmentEvent> segment_events(Id segment_id,
+                                                        std::optional<Id> store_id,
+                                                        const Page& page) = 0;
+
+  virtual std::optional<core::Campaign> campaign(Id id) = 0;
+  virtual std::optional<core::Campaign> campaign_by_name(std::string_view name) = 0;
+  virtual PageResult<core::Campaign> campaigns(const Page& page) = 0;
+  virtual void insert_campaign(core::Campaign& campaign) = 0;
+  virtual void update_campaign(core::Campaign& campaign) = 0;
 };
 
 class Storage {

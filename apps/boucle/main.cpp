@@ -1,4 +1,5 @@
-// boucle: the one command-line entry point (serve, demo, user add, plan, bench-planner, simulate).
+// boucle: the one command-line entry point (serve, demo, user add, plan, bench-planner, simulate,
+// target, segment, kpi, campaign).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -7,8 +8,12 @@
 #include <csignal>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "api/app.hpp"
 #include "commands.hpp"
@@ -31,6 +36,7 @@ struct ServeFlags {
   std::int64_t token_ttl = 12 * 3600;
   std::string durability = "full";
   int login_max_failures = 5;
+  int refresh_seconds = 300;
 };
 
 void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
@@ -48,6 +54,9 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--login-max-failures", f.login_max_failures,
                   "Failed logins per email within 5 minutes before 429")
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--refresh-seconds", f.refresh_seconds,
+                  "Refresh dynamic segments every N seconds (0: only when read)")
+      ->check(CLI::Range(0, 7 * 24 * 3600));
 }
 
 storage::SqliteOptions sqlite_options(const ServeFlags& f) {
@@ -73,7 +82,35 @@ int serve(storage::Storage& db, const ServeFlags& f,
   server::Server server(app, options);
   server.start();
   on_listening(server.port());
+  // Dynamic segments also refresh on a schedule, so that their membership history records who
+  // joined and left even when nobody reads them (reads refresh them too).
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::jthread refresher;
+  if (f.refresh_seconds > 0) {
+    refresher = std::jthread([&](std::stop_token stop) {
+      std::unique_lock lock(mutex);
+      while (true) {
+        wake.wait_for(lock, stop, std::chrono::seconds(f.refresh_seconds), [] { return false; });
+        if (stop.stop_requested()) break;
+        try {
+          for (const auto& r : app.analytics().refresh_dynamic()) {
+            if (r.joined || r.left) {
+              spdlog::info("segment {}: {} joined, {} left, {} members", r.segment_id, r.joined,
+                           r.left, r.members);
+            }
+          }
+        } catch (const std::exception& e) {
+          spdlog::warn("segment refresh failed: {}", e.what());
+        }
+      }
+    });
+  }
   server.run();
+  if (refresher.joinable()) {
+    refresher.request_stop();
+    refresher.join();
+  }
   spdlog::info("stopped");
   return 0;
 }
@@ -148,8 +185,18 @@ int main(int argc, char** argv) {
   cli::add_plan_command(cli, run);
   cli::add_bench_planner_command(cli, run);
   cli::add_simulate_command(cli, run);
+  cli::add_bench_target_command(cli, run);
+  cli::add_target_command(cli, run);
+  cli::add_segment_command(cli, run);
+  cli::add_kpi_command(cli, run);
+  cli::add_campaign_command(cli, run);
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; a bad command line is a usage error (exit code 2).
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   try {
     if (run) return run();

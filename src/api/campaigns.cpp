@@ -42,12 +42,12 @@ bool is_key(std::string_view s) {
 // [{"key", "label", "type": number|text|boolean|choice, "choices"?: […]}], "actions": [text]}.
 json::object read_template(ObjectReader& parent, const json::object& tpl, storage::Tx& tx,
                            const target::Facts& facts) {
-  auto in = parent.nested(tpl, "visit_template.");
+  auto in = parent.nested(tpl, "visit_template");
   json::object out;
   json::array audits, fields, actions;
   if (const auto* list = in.array("audits", Need::optional, MAX_TEMPLATE_ITEMS)) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string prefix = "visit_template.audits[" + std::to_string(i) + "].";
+      const std::string prefix = "visit_template.audits[" + std::to_string(i) + "]";
       const auto* item = (*list)[i].if_object();
       if (!item) {
         in.error("audits[" + std::to_string(i) + "]", "must be an object {range} or {product_id}");
@@ -68,6 +68,7 @@ json::object read_template(ObjectReader& parent, const json::object& tpl, storag
       } else {
         audits.push_back(json::object{{"product_id", *product}});
       }
+      a.flag_unread();
     }
   }
   if (const auto* list = in.array("fields", Need::optional, MAX_TEMPLATE_ITEMS)) {
@@ -77,7 +78,7 @@ json::object read_template(ObjectReader& parent, const json::object& tpl, storag
         in.error("fields[" + std::to_string(i) + "]", "must be an object {key, label, type}");
         continue;
       }
-      auto fr = in.nested(*item, "visit_template.fields[" + std::to_string(i) + "].");
+      auto fr = in.nested(*item, "visit_template.fields[" + std::to_string(i) + "]");
       auto key = fr.string("key", Need::required, 40, 1);
       auto label = fr.string("label", Need::required, 200, 1);
       auto type = fr.string("type", Need::required, 16, 1);
@@ -98,11 +99,13 @@ json::object read_template(ObjectReader& parent, const json::object& tpl, storag
         }
         fields.push_back(std::move(field));
       }
+      fr.flag_unread();
     }
   }
   if (auto list = in.string_list("actions", Need::optional, MAX_TEMPLATE_ITEMS, 200)) {
     for (const auto& a : *list) actions.emplace_back(a);
   }
+  in.flag_unread();
   out["audits"] = std::move(audits);
   out["fields"] = std::move(fields);
   out["actions"] = std::move(actions);
@@ -180,7 +183,7 @@ void read_campaign_fields(ObjectReader& in, core::Campaign& c, bool creating, st
     }
   }
   if (const auto* o = in.object("objective", need)) {
-    auto obj = in.nested(*o, "objective.");
+    auto obj = in.nested(*o, "objective");
     if (creating) {
       if (auto kpi = obj.string("kpi", Need::required, 40, 1)) {
         if (!target::parse_kpi(*kpi)) {
@@ -204,6 +207,7 @@ void read_campaign_fields(ObjectReader& in, core::Campaign& c, bool creating, st
       if (auto v = obj.number("baseline", Need::optional, 0, 100)) c.baseline = *v;
     }
     if (auto v = obj.number("goal", creating ? Need::required : Need::optional, 0, 100)) c.goal = *v;
+    obj.flag_unread();
   }
   if (creating) {
     if (auto v = in.date("start_date", Need::required)) c.start_date = *v;
@@ -218,6 +222,15 @@ void read_campaign_fields(ObjectReader& in, core::Campaign& c, bool creating, st
   }
   if (auto v = in.enumeration<core::CampaignStatus>("status", Need::optional,
                                                     core::parse_campaign_status, STATUSES)) {
+    // draft → active → ended, or draft → ended; an ended campaign stays ended.
+    using S = core::CampaignStatus;
+    const bool allowed = creating ? *v != S::ended
+                                  : *v == c.status || (c.status == S::draft) ||
+                                        (c.status == S::active && *v == S::ended);
+    if (!allowed) {
+      in.error("status", "cannot go from " + std::string(core::to_string(c.status)) + " to " +
+                             std::string(core::to_string(*v)));
+    }
     c.status = *v;
   }
   if (const auto* tpl = in.object("visit_template", Need::optional)) {

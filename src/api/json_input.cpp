@@ -1,5 +1,7 @@
 #include "api/json_input.hpp"
 
+#include <fmt/core.h>
+
 #include <boost/json.hpp>
 #include <cmath>
 
@@ -89,8 +91,8 @@ std::optional<double> ObjectReader::number(std::string_view key, Need need, doub
     return std::nullopt;
   }
   if (!std::isfinite(d) || d < min || d > max) {
-    error(key, "must be between " + boost::json::serialize(boost::json::value(min)) + " and " +
-                   boost::json::serialize(boost::json::value(max)));
+    // fmt's shortest form: "0 and 100", not Boost.JSON's "0E0 and 1E2".
+    error(key, fmt::format("must be between {} and {}", min, max));
     return std::nullopt;
   }
   return d;
@@ -206,10 +208,14 @@ const boost::json::object* ObjectReader::object(std::string_view key, Need need)
   return &v->get_object();
 }
 
-void ObjectReader::finish() {
+void ObjectReader::flag_unread() {
   for (const auto& [key, value] : object_) {
     if (!read_.contains(std::string_view(key))) error(key, "is not a known field");
   }
+}
+
+void ObjectReader::finish() {
+  flag_unread();
   if (!own_errors_.empty() || (errors_ != &own_errors_ && !errors_->empty())) {
     throw core::Error(ErrorCode::validation, "the request body has invalid fields", *errors_);
   }

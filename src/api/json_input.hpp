@@ -60,6 +60,9 @@ class ObjectReader {
 
   // Flags unread keys, then throws ErrorCode::validation if any error was recorded.
   void finish();
+  // Flags unread keys without throwing: for nested readers, whose errors the parent's finish()
+  // reports.
+  void flag_unread();
 
  private:
   ObjectReader(const boost::json::object& object, std::string prefix,

@@ -204,7 +204,10 @@ target::Universe resolve_universe(RequestContext& ctx, const target::Facts& f,
     auto id = id_after(spec, "store:");
     if (!id) throw bad_query("universe", "store:ID needs a positive integer id");
     auto r = f.row(*id);
-    if (!r) throw Error(ErrorCode::not_found, "no store " + std::to_string(*id));
+    // Another rep's store is not found, exactly like one that does not exist (SPEC §5).
+    if (!r || (ctx.who().is_rep() && s.rep[*r] != ctx.who().user.meta.id)) {
+      throw Error(ErrorCode::not_found, "no store " + std::to_string(*id));
+    }
     in[*r] = 1;
   } else if (spec.starts_with("region:") || spec.starts_with("department:")) {
     const bool region = spec.starts_with("region:");

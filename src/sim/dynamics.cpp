@@ -324,6 +324,18 @@ double true_dn(const World& world, const WorldState& state, std::string_view ran
   return carriers ? static_cast<double>(listed) / carriers : 0.0;
 }
 
+double true_dn_among(const World& world, const WorldState& state, std::string_view range_code,
+                     const std::vector<std::uint8_t>& in) {
+  int carriers = 0;
+  int listed = 0;
+  over_range(world, state, range_code, [&](std::size_t s, bool l) {
+    if (s >= in.size() || !in[s]) return;
+    ++carriers;
+    listed += l ? 1 : 0;
+  });
+  return carriers ? static_cast<double>(listed) / carriers : 0.0;
+}
+
 double true_dv(const World& world, const WorldState& state, std::string_view range_code) {
   double all = 0;
   double listed = 0;

@@ -84,6 +84,9 @@ double expected_margin(const World& world, int store, int sku, int week);
 // at least one of its products listed; weighted by true potential for DV.
 double true_dn(const World& world, const WorldState& state, std::string_view range_code);
 double true_dv(const World& world, const WorldState& state, std::string_view range_code);
+// True DN over the stores whose `in[s]` is set (a campaign's treated or control stores).
+double true_dn_among(const World& world, const WorldState& state, std::string_view range_code,
+                     const std::vector<std::uint8_t>& in);
 
 // Sales multiplier of the week for a range (seasonality on the week's Thursday).
 double season_of_week(const World& world, std::string_view range_code, int week);

@@ -164,6 +164,16 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       world.catalog[static_cast<std::size_t>(world.new_range_first)].product.range;
   const auto& econ = sc.economics;
 
+  // The scenario's campaign, once created: its id and each store's group (1 treated, 2 control).
+  std::optional<core::Id> campaign_id;
+  std::vector<std::uint8_t> campaign_group(world.stores.size(), 0);
+  std::vector<std::uint8_t> treated_mask(world.stores.size(), 0), control_mask(world.stores.size(), 0);
+  json::array campaign_truth;
+  const auto campaign_running = [&](int week) {
+    return campaign_id && week >= sc.campaign.start_week &&
+           week < sc.campaign.start_week + sc.campaign.weeks;
+  };
+
   json::array weeks_json;
   double total_incremental = 0, total_cost = 0, total_sales = 0, total_km = 0, total_drive = 0,
          total_store = 0;
@@ -203,7 +213,24 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       in.world = &world;
       in.truth = &actual;
     }
-    const auto chosen = policy.choose(in, options.max_priorities);
+    auto chosen = policy.choose(in, options.max_priorities);
+    // A running campaign: its treated members carry its value, and those not visited last week
+    // join the priorities even if the policy left them out.
+    if (campaign_running(week)) {
+      const double bonus = sc.campaign.visit_value_eur;
+      std::vector<std::uint8_t> listed(world.stores.size(), 0);
+      for (auto& p : chosen) {
+        listed[static_cast<std::size_t>(p.store)] = 1;
+        if (campaign_group[static_cast<std::size_t>(p.store)] != 1) continue;
+        p.value_eur += bonus;
+        p.why = "campagne ; " + p.why;
+      }
+      for (int st : in.stores) {
+        const auto su = static_cast<std::size_t>(st);
+        if (listed[su] || campaign_group[su] != 1 || observed[su].last_visit_week >= week - 1) continue;
+        chosen.push_back({st, bonus, std::nullopt, "campagne " + new_range_name});
+      }
+    }
     if (chosen.empty()) return {};
     json::array priorities;
     for (const auto& p : chosen) {
@@ -235,6 +262,37 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
 
     // 1. Friday evening before: the policy chooses, the planner plans, the manager publishes.
     clock.set(paris_instant(monday - 3, 18 * 3600));
+    if (sc.campaign.enabled && week == sc.campaign.start_week) {
+      const auto segment = setup.post(
+          "/api/v1/segments", manager_token,
+          json::object{{"name", "Campagne " + new_range_name},
+                       {"expression", sc.campaign.expression},
+                       {"description", "the simulator's campaign segment"}});
+      const auto campaign = setup.post(
+          "/api/v1/campaigns", manager_token,
+          json::object{
+              {"name", "Lancement " + new_range_name},
+              {"segment_id", segment.at("id")},
+              {"objective", {{"kpi", "dn"}, {"range", new_range_name}, {"goal", sc.campaign.goal}}},
+              {"start_date", start_date},
+              {"end_date", format_day(monday + 7 * sc.campaign.weeks - 1)},
+              {"visit_value_eur", sc.campaign.visit_value_eur},
+              {"control_share", sc.campaign.control_share},
+              {"seed", static_cast<std::int64_t>(sc.seed % 1'000'000'000)},
+              {"status", "active"},
+              {"visit_template",
+               {{"audits", json::array{json::object{{"range", new_range_name}}}},
+                {"actions", json::array{"Proposer le référencement de la gamme " + new_range_name,
+                                        "Vérifier le prix et les facings"}}}}});
+      campaign_id = campaign.at("id").as_int64();
+      for (const auto& m : setup.all("/api/v1/campaigns/" + std::to_string(*campaign_id) + "/members",
+                                     manager_token)) {
+        const auto su = static_cast<std::size_t>(store_index.at(m.at("store_id").as_int64()));
+        const bool control = m.at("group").as_string() == "control";
+        campaign_group[su] = control ? 2 : 1;
+        (control ? control_mask : treated_mask)[su] = 1;
+      }
+    }
     std::vector<json::object> plans(static_cast<std::size_t>(n_reps));
     std::vector<RepWeek> rep_weeks(static_cast<std::size_t>(n_reps));
     for_reps([&](int r, CrmClient& client) {
@@ -416,6 +474,12 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
       seen += carries && present ? 1 : 0;
     }
     const double crm_dn_new = carriers ? static_cast<double>(seen) / carriers : 0.0;
+    if (campaign_id) {
+      campaign_truth.push_back(json::object{
+          {"week", start_date},
+          {"treated_dn", round_to(true_dn_among(world, actual, sc.new_range, treated_mask), 4)},
+          {"control_dn", round_to(true_dn_among(world, actual, sc.new_range, control_mask), 4)}});
+    }
     const double blank_rate = wk.done ? static_cast<double>(wk.blank) / wk.done : 0.0;
     weeks_json.push_back(json::object{
         {"week", week},
@@ -482,6 +546,17 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
     }
   }
 
+  // The campaign as the CRM measured it (its progress, from the API) next to the truth.
+  json::value campaign_json = nullptr;
+  if (campaign_id) {
+    auto progress = setup.call(api::Method::get,
+                               "/api/v1/campaigns/" + std::to_string(*campaign_id) + "/progress",
+                               manager_token);
+    campaign_json = json::object{{"id", *campaign_id},
+                                 {"progress", std::move(progress)},
+                                 {"truth", std::move(campaign_truth)}};
+  }
+
   const double field_hours = total_drive + total_store;
   const auto last = weeks_json.empty() ? json::object{} : weeks_json.back().as_object();
   json::array ranges;
@@ -522,6 +597,7 @@ json::object run_closed_loop(const World& world, Policy& policy, const RunOption
         {"seconds", round_to(seconds, 2)}}},
       {"weeks", std::move(weeks_json)},
       {"plans_ahead", std::move(ahead)},
+      {"campaign", std::move(campaign_json)},
   };
 }
 

@@ -80,6 +80,13 @@ class Reader {
     }
   }
 
+  void boolean(std::string_view key, bool& out) {
+    if (const auto* v = find(key)) {
+      if (!v->is_bool()) fail(at(key), "must be true or false");
+      out = v->as_bool();
+    }
+  }
+
   void object(std::string_view key, const std::function<void(Reader&)>& fn) {
     if (const auto* v = find(key)) {
       if (!v->is_object()) fail(at(key), "must be an object");
@@ -188,6 +195,16 @@ Scenario scenario_from_json(const json::object& o) {
   });
   r.object("policy",
            [&](Reader& p) { p.integer("frequency_weeks", s.policy.frequency_weeks, 1, 52); });
+  r.object("campaign", [&](Reader& c) {
+    auto& p = s.campaign;
+    c.boolean("enabled", p.enabled);
+    c.string("expression", p.expression);
+    c.integer("start_week", p.start_week, 0, 520);
+    c.integer("weeks", p.weeks, 1, 520);
+    c.number("goal", p.goal, 0, 100);
+    c.number("visit_value_eur", p.visit_value_eur, 0, 10'000);
+    c.number("control_share", p.control_share, 0, 0.5);
+  });
   r.finish();
   if (s.ranges.empty()) fail("ranges", "must name at least one range");
   if (std::find(s.ranges.begin(), s.ranges.end(), s.new_range) == s.ranges.end()) {
@@ -276,6 +293,14 @@ json::object to_json(const Scenario& s) {
         {"euro_per_hour", m.euro_per_hour}}},
       {"planner", {{"days", s.planner.days}, {"iterations", s.planner.iterations}}},
       {"policy", {{"frequency_weeks", s.policy.frequency_weeks}}},
+      {"campaign",
+       {{"enabled", s.campaign.enabled},
+        {"expression", s.campaign.expression},
+        {"start_week", s.campaign.start_week},
+        {"weeks", s.campaign.weeks},
+        {"goal", s.campaign.goal},
+        {"visit_value_eur", s.campaign.visit_value_eur},
+        {"control_share", s.campaign.control_share}}},
   };
 }
 

@@ -84,6 +84,20 @@ struct PolicyParams {
   int frequency_weeks = 4;  // `frequency`: each store every k weeks
 };
 
+// A campaign run through the CRM's campaign API (docs/TARGETING.md): from `start_week`, for
+// `weeks` weeks, the stores `expression` selects are worked for the launched range's DN; a
+// control group is held back; each treated member not visited last week carries
+// `visit_value_eur` into the policy's priorities.
+struct CampaignParams {
+  bool enabled = false;
+  std::string expression = "potential >= 1";
+  int start_week = 0;
+  int weeks = 12;
+  double goal = 60;  // DN of the launched range to reach, percent
+  double visit_value_eur = 40;
+  double control_share = 0.3;
+};
+
 struct Scenario {
   std::string name = "default";
   std::uint64_t seed = 1;
@@ -103,6 +117,7 @@ struct Scenario {
   Economics economics;
   PlannerParams planner;
   PolicyParams policy;
+  CampaignParams campaign;
 };
 
 // Throws std::invalid_argument naming the field ("truth.oos_hazard: must be in [0, 1]").

@@ -53,14 +53,14 @@ struct Geometry {
 
 struct Node {
   NodeKind kind = NodeKind::compare;
-  std::vector<int> children;  // all, any, negate
-  FieldRef field;             // compare, in_list, has, bare
-  Op op = Op::eq;             // compare
-  bool negated = false;       // in_list: `not in`
-  std::vector<Literal> values;  // compare: 1; in_list: the list as written; has: 1
-  double lat = 0, lon = 0, km = 0;  // within
+  std::vector<int> children;                 // all, any, negate
+  FieldRef field;                            // compare, in_list, has, bare
+  Op op = Op::eq;                            // compare
+  bool negated = false;                      // in_list: `not in`
+  std::vector<Literal> values;               // compare: 1; in_list: the list as written; has: 1
+  double lat = 0, lon = 0, km = 0;           // within
   std::shared_ptr<const Geometry> geometry;  // in_polygon
-  std::size_t position = 0, length = 0;  // where it is in the text
+  std::size_t position = 0, length = 0;      // where it is in the text
 };
 
 struct Ast {

@@ -19,7 +19,8 @@ std::string canonical_field(const FieldRef& f) {
   s += '(';
   for (std::size_t i = 0; i < f.args.size(); ++i) {
     if (i) s += ", ";
-    s += f.spec->params[i].kind == Param::Kind::number ? format_number(f.args[i].number) : quote(f.args[i].text);
+    s += f.spec->params[i].kind == Param::Kind::number ? format_number(f.args[i].number)
+                                                       : quote(f.args[i].text);
   }
   return s + ')';
 }
@@ -27,7 +28,8 @@ std::string canonical_field(const FieldRef& f) {
 namespace {
 
 std::string geometry(const Geometry& g) {
-  std::string s = g.multi ? R"({"type":"MultiPolygon","coordinates":[)" : R"({"type":"Polygon","coordinates":)";
+  std::string s =
+      g.multi ? R"({"type":"MultiPolygon","coordinates":[)" : R"({"type":"Polygon","coordinates":)";
   for (std::size_t p = 0; p < g.polygons.size(); ++p) {
     if (p) s += ',';
     s += '[';
@@ -70,19 +72,26 @@ std::string canonical(const Ast& ast, int index) {
       }
       return s;
     }
-    case NodeKind::negate: return "not " + child(ast, n.children[0], n.kind);
+    case NodeKind::negate:
+      return "not " + child(ast, n.children[0], n.kind);
     case NodeKind::compare:
-      return canonical_field(n.field) + ' ' + std::string(to_string(n.op)) + ' ' + literal(n.field, n.values[0]);
+      return canonical_field(n.field) + ' ' + std::string(to_string(n.op)) + ' ' +
+             literal(n.field, n.values[0]);
     case NodeKind::in_list: {
       std::string s = canonical_field(n.field) + (n.negated ? " not in (" : " in (");
-      for (std::size_t i = 0; i < n.values.size(); ++i) s += (i ? ", " : "") + literal(n.field, n.values[i]);
+      for (std::size_t i = 0; i < n.values.size(); ++i)
+        s += (i ? ", " : "") + literal(n.field, n.values[i]);
       return s + ')';
     }
-    case NodeKind::has: return canonical_field(n.field) + " has " + quote(n.values[0].text);
-    case NodeKind::bare: return canonical_field(n.field);
+    case NodeKind::has:
+      return canonical_field(n.field) + " has " + quote(n.values[0].text);
+    case NodeKind::bare:
+      return canonical_field(n.field);
     case NodeKind::within:
-      return "within(" + format_number(n.lat) + ", " + format_number(n.lon) + ", " + format_number(n.km) + ')';
-    case NodeKind::in_polygon: return "in_polygon(" + geometry(*n.geometry) + ')';
+      return "within(" + format_number(n.lat) + ", " + format_number(n.lon) + ", " +
+             format_number(n.km) + ')';
+    case NodeKind::in_polygon:
+      return "in_polygon(" + geometry(*n.geometry) + ')';
   }
   return {};
 }

@@ -1,13 +1,13 @@
 #include "target/eval.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "core/geo.hpp"
 #include "target/geojson.hpp"
@@ -21,7 +21,8 @@ namespace {
 
 // Keeps the rows of `selection` whose value passes `test`: one tight loop, the test inlined.
 template <class T, class Test>
-void keep(const T* values, bool by_row, std::span<const Row> selection, std::vector<Row>& out, Test test) {
+void keep(const T* values, bool by_row, std::span<const Row> selection, std::vector<Row>& out,
+          Test test) {
   if (by_row) {
     for (const Row r : selection)
       if (test(values[r])) out.push_back(r);
@@ -63,7 +64,8 @@ std::vector<Row> minus(const std::vector<Row>& a, const std::vector<Row>& b) {
   return out;
 }
 
-void keep_numbers(const Node& n, const double* v, bool by_row, std::span<const Row> sel, std::vector<Row>& out) {
+void keep_numbers(const Node& n, const double* v, bool by_row, std::span<const Row> sel,
+                  std::vector<Row>& out) {
   if (n.kind == NodeKind::in_list) {
     std::vector<double> list;
     for (const Literal& l : n.values) list.push_back(l.number);
@@ -76,16 +78,29 @@ void keep_numbers(const Node& n, const double* v, bool by_row, std::span<const R
   }
   const double y = n.values[0].number;
   switch (n.op) {
-    case Op::eq: keep(v, by_row, sel, out, [y](double x) { return x == y; }); break;
-    case Op::ne: keep(v, by_row, sel, out, [y](double x) { return !std::isnan(x) && x != y; }); break;
-    case Op::lt: keep(v, by_row, sel, out, [y](double x) { return x < y; }); break;
-    case Op::le: keep(v, by_row, sel, out, [y](double x) { return x <= y; }); break;
-    case Op::gt: keep(v, by_row, sel, out, [y](double x) { return x > y; }); break;
-    case Op::ge: keep(v, by_row, sel, out, [y](double x) { return x >= y; }); break;
+    case Op::eq:
+      keep(v, by_row, sel, out, [y](double x) { return x == y; });
+      break;
+    case Op::ne:
+      keep(v, by_row, sel, out, [y](double x) { return !std::isnan(x) && x != y; });
+      break;
+    case Op::lt:
+      keep(v, by_row, sel, out, [y](double x) { return x < y; });
+      break;
+    case Op::le:
+      keep(v, by_row, sel, out, [y](double x) { return x <= y; });
+      break;
+    case Op::gt:
+      keep(v, by_row, sel, out, [y](double x) { return x > y; });
+      break;
+    case Op::ge:
+      keep(v, by_row, sel, out, [y](double x) { return x >= y; });
+      break;
   }
 }
 
-void keep_within(const Node& n, const Facts& facts, std::span<const Row> sel, std::vector<Row>& out) {
+void keep_within(const Node& n, const Facts& facts, std::span<const Row> sel,
+                 std::vector<Row>& out) {
   constexpr double DEG = 180.0 / std::numbers::pi;
   constexpr double RAD = std::numbers::pi / 180.0;
   const double radius = n.km * 1000.0;
@@ -128,19 +143,23 @@ std::vector<Row> all_rows(const Facts& facts) {
   return rows;
 }
 
-void Evaluator::compute(const FieldRef& field, const Facts& facts, std::span<const Row> rows, Column& out) {
+void Evaluator::compute(const FieldRef& field, const Facts& facts, std::span<const Row> rows,
+                        Column& out) {
   const FieldSpec& f = *field.spec;
   f.provider(facts, field.args, rows, out);
   const std::size_t n = rows.size();
   const bool ok = f.type == Type::number    ? out.number.size() == n
                   : f.type == Type::text    ? out.code.size() == n
                   : f.type == Type::boolean ? out.flag.size() == n
-                                            : out.tag_begin.size() == n + 1 && out.tag_begin.back() <= out.tag_code.size();
+                                            : out.tag_begin.size() == n + 1 &&
+                                                  out.tag_begin.back() <= out.tag_code.size();
   if (!ok)
-    throw std::logic_error(fmt::format("the provider of field `{}` filled a column of the wrong size", f.name));
+    throw std::logic_error(
+        fmt::format("the provider of field `{}` filled a column of the wrong size", f.name));
 }
 
-Evaluator::View Evaluator::fetch(const FieldRef& field, std::span<const Row> selection, Column& local) {
+Evaluator::View Evaluator::fetch(const FieldRef& field, std::span<const Row> selection,
+                                 Column& local) {
   if (cache_ != nullptr) {
     if (const Column* c = cache_->find(facts_, field.key)) return {c, true};
     // Worth a full column (kept for later expressions) unless the selection is small.
@@ -157,6 +176,7 @@ Evaluator::View Evaluator::fetch(const FieldRef& field, std::span<const Row> sel
 
 std::vector<Row> Evaluator::leaf(const Node& n, const std::vector<Row>& sel) {
   std::vector<Row> out;
+  out.reserve(sel.size());  // no regrowth; untouched capacity costs no page
   if (n.kind == NodeKind::within) {
     keep_within(n, facts_, sel, out);
     return out;
@@ -171,11 +191,16 @@ std::vector<Row> Evaluator::leaf(const Node& n, const std::vector<Row>& sel) {
   const View view = fetch(n.field, sel, local);
   const Column& c = *view.column;
   switch (n.field.spec->type) {
-    case Type::number: keep_numbers(n, c.number.data(), view.by_row, sel, out); break;
-    case Type::boolean: keep(c.flag.data(), view.by_row, sel, out, [](std::uint8_t x) { return x != 0; }); break;
+    case Type::number:
+      keep_numbers(n, c.number.data(), view.by_row, sel, out);
+      break;
+    case Type::boolean:
+      keep(c.flag.data(), view.by_row, sel, out, [](std::uint8_t x) { return x != 0; });
+      break;
     case Type::text: {
       TextMatch match(c.dictionary, n.values);
-      const bool negated = (n.kind == NodeKind::compare && n.op == Op::ne) || (n.kind == NodeKind::in_list && n.negated);
+      const bool negated = (n.kind == NodeKind::compare && n.op == Op::ne) ||
+                           (n.kind == NodeKind::in_list && n.negated);
       keep(c.code.data(), view.by_row, sel, out,
            [&](std::uint32_t code) { return match.valid(code) && match(code) != negated; });
       break;
@@ -214,7 +239,8 @@ std::vector<Row> Evaluator::run(int index, std::vector<Row> sel) {
         sel = minus(sel, hit);
         std::vector<Row> merged;
         merged.reserve(matched.size() + hit.size());
-        std::merge(matched.begin(), matched.end(), hit.begin(), hit.end(), std::back_inserter(merged));
+        std::merge(matched.begin(), matched.end(), hit.begin(), hit.end(),
+                   std::back_inserter(merged));
         matched = std::move(merged);
       }
       return matched;
@@ -224,7 +250,8 @@ std::vector<Row> Evaluator::run(int index, std::vector<Row> sel) {
       const std::vector<Row> hit = run(n.children[0], sel);
       return minus(sel, hit);
     }
-    default: return sel.empty() ? sel : leaf(n, sel);
+    default:
+      return sel.empty() ? sel : leaf(n, sel);
   }
 }
 
@@ -235,8 +262,8 @@ std::vector<Row> select(const Expression& e, const Facts& facts, EvalCache* cach
   return evaluator.run(e.ast().root, detail::all_rows(facts));
 }
 
-std::vector<std::uint8_t> evaluate(const Expression& e, const Facts& facts, std::span<const Row> rows,
-                                   EvalCache* cache) {
+std::vector<std::uint8_t> evaluate(const Expression& e, const Facts& facts,
+                                   std::span<const Row> rows, EvalCache* cache) {
   std::vector<Row> selection;
   selection.reserve(rows.size());
   for (const Row r : rows)

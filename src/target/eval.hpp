@@ -14,12 +14,14 @@ namespace boucle::target::detail {
 // from the cache when one is given.
 class Evaluator {
  public:
-  Evaluator(const Ast& ast, const Facts& facts, EvalCache* cache) : ast_(ast), facts_(facts), cache_(cache) {}
+  Evaluator(const Ast& ast, const Facts& facts, EvalCache* cache)
+      : ast_(ast), facts_(facts), cache_(cache) {}
 
   std::vector<Row> run(int node, std::vector<Row> selection);
 
   // The values of a field for `rows` (entry i for rows[i]), checked against the field's type.
-  static void compute(const FieldRef& field, const Facts& facts, std::span<const Row> rows, Column& out);
+  static void compute(const FieldRef& field, const Facts& facts, std::span<const Row> rows,
+                      Column& out);
 
  private:
   struct View {

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "core/geo.hpp"
 #include "target/eval.hpp"
@@ -24,8 +24,12 @@ std::string show(double v) {
 }
 
 std::string observe(const Node& n, const Facts& facts, Row r) {
+  if ((n.kind == NodeKind::within || n.kind == NodeKind::in_polygon) &&
+      (std::isnan(facts.stores.lat[r]) || std::isnan(facts.stores.lon[r])))
+    return "no coordinates";
   if (n.kind == NodeKind::within) {
-    const double metres = core::great_circle_distance({facts.stores.lat[r], facts.stores.lon[r]}, {n.lat, n.lon});
+    const double metres =
+        core::great_circle_distance({facts.stores.lat[r], facts.stores.lon[r]}, {n.lat, n.lon});
     return fmt::format("distance {:.1f} km", metres / 1000.0);
   }
   if (n.kind == NodeKind::in_polygon)
@@ -41,14 +45,16 @@ std::string observe(const Node& n, const Facts& facts, Row r) {
       if (n.field.spec->name == "days_since_visit" && std::isinf(v)) return "never visited";
       return name + " = " + show(v);
     }
-    case Type::boolean: return name + (c.flag[0] ? " is true" : " is false");
+    case Type::boolean:
+      return name + (c.flag[0] ? " is true" : " is false");
     case Type::text:
       if (c.code[0] >= c.dictionary.size()) return name + " is missing";
       return name + " = " + quote(c.dictionary[c.code[0]]);
     case Type::tags: {
       std::string s;
       for (std::uint32_t k = c.tag_begin[0]; k < c.tag_begin[1]; ++k)
-        if (c.tag_code[k] < c.dictionary.size()) s += (s.empty() ? "" : ", ") + quote(c.dictionary[c.tag_code[k]]);
+        if (c.tag_code[k] < c.dictionary.size())
+          s += (s.empty() ? "" : ", ") + quote(c.dictionary[c.tag_code[k]]);
       return s.empty() ? name + ": none" : name + ": " + s;
     }
   }
@@ -66,7 +72,8 @@ Explanation explain_node(const Ast& ast, int index, const Facts& facts, Row r) {
       e.met = n.kind == NodeKind::all;
       for (const int c : n.children) {
         e.children.push_back(explain_node(ast, c, facts, r));
-        e.met = n.kind == NodeKind::all ? e.met && e.children.back().met : e.met || e.children.back().met;
+        e.met = n.kind == NodeKind::all ? e.met && e.children.back().met
+                                        : e.met || e.children.back().met;
       }
       return e;
     }
@@ -88,7 +95,8 @@ Explanation explain_node(const Ast& ast, int index, const Facts& facts, Row r) {
 
 Explanation explain(const Expression& e, const Facts& facts, Row row) {
   if (row >= facts.stores.size())
-    throw std::out_of_range(fmt::format("row {} is not in the snapshot ({} stores)", row, facts.stores.size()));
+    throw std::out_of_range(
+        fmt::format("row {} is not in the snapshot ({} stores)", row, facts.stores.size()));
   return detail::explain_node(e.ast(), e.ast().root, facts, row);
 }
 

@@ -68,7 +68,7 @@ struct Column {
   std::span<const std::string> dictionary;
 };
 
-// `rows` are ascending and distinct.
+// Computes a field for `rows` (ascending and distinct) into `out`; see Column.
 using Provider = std::function<void(const Facts& facts, std::span<const Arg> args,
                                     std::span<const Row> rows, Column& out)>;
 
@@ -90,7 +90,8 @@ class Registry {
   // values on a field that is not text.
   void add(FieldSpec spec);
   const FieldSpec* find(std::string_view name) const;  // names are lower case
-  std::shared_ptr<const FieldSpec> share(const FieldSpec& spec) const;  // the registry's owner of `spec`
+  // The registry's owner of `spec` (expressions keep the specs they name alive).
+  std::shared_ptr<const FieldSpec> share(const FieldSpec& spec) const;
   std::span<const std::shared_ptr<const FieldSpec>> fields() const { return fields_; }
 
  private:
@@ -99,11 +100,11 @@ class Registry {
 };
 
 struct Limits {
-  std::size_t max_text_bytes = 8'192;     // outside inline GeoJSON
+  std::size_t max_text_bytes = 8'192;  // outside inline GeoJSON
   std::size_t max_total_bytes = 65'536;
-  int max_depth = 32;                     // parentheses and `not`; values above 1,000 count as 1,000
-  int max_nodes = 256;                    // clauses plus and/or/not
-  std::size_t max_list_items = 1'000;     // in one `in (...)`
+  int max_depth = 32;                  // parentheses and `not`; values above 1,000 count as 1,000
+  int max_nodes = 256;                 // clauses plus and/or/not
+  std::size_t max_list_items = 1'000;  // in one `in (...)`
   std::size_t max_polygon_vertices = 10'000;  // over all in_polygon() of the expression
 };
 
@@ -134,8 +135,8 @@ class Expression {
  public:
   // Throws ExpressionError. With `facts`, literal values are checked against the snapshot too
   // (range names); without, an unknown range evaluates as an empty range.
-  static Expression parse(std::string_view text, const Registry& registry, const Limits& limits = {},
-                          const Facts* facts = nullptr);
+  static Expression parse(std::string_view text, const Registry& registry,
+                          const Limits& limits = {}, const Facts* facts = nullptr);
 
   const std::string& text() const;
   std::string canonical() const;  // normalised text; parse(canonical()).canonical() is the same
@@ -173,12 +174,12 @@ class EvalCache {
 // The rows that match, ascending.
 std::vector<Row> select(const Expression& e, const Facts& facts, EvalCache* cache = nullptr);
 // One 0/1 per given row (any order, duplicates allowed; rows outside the snapshot give 0).
-std::vector<std::uint8_t> evaluate(const Expression& e, const Facts& facts, std::span<const Row> rows,
-                                   EvalCache* cache = nullptr);
+std::vector<std::uint8_t> evaluate(const Expression& e, const Facts& facts,
+                                   std::span<const Row> rows, EvalCache* cache = nullptr);
 
 // Why a store matches or not: one node per and/or/not and per leaf clause.
 struct Explanation {
-  std::string clause;    // canonical text of the node
+  std::string clause;  // canonical text of the node
   bool met = false;
   std::string observed;  // leaves: the value seen, e.g. "potential = 72.5", "never visited"
   std::vector<Explanation> children;

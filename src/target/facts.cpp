@@ -123,6 +123,12 @@ void Facts::index() {
       latest[audits.product[*it]] = *it;  // later in the order wins
     }
   }
+  latest_state.assign(n * n_products, NEVER_AUDITED);
+  for (std::size_t i = 0; i < latest_audit.size(); ++i) {
+    const std::uint32_t a = latest_audit[i];
+    if (a == NONE) continue;
+    latest_state[i] = !audits.present[a] ? ABSENT : audits.out_of_stock[a] ? OUT_OF_STOCK : PRESENT;
+  }
 }
 
 std::optional<Row> Facts::row(Id store_id) const {

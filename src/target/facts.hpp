@@ -146,6 +146,10 @@ struct Facts {
   // The latest audit of each (store, product): latest_audit[r * products.size() + p], NONE if
   // the product was never audited there. Ties on time go to the larger audit index.
   std::vector<std::uint32_t> latest_audit;
+  // What that latest audit showed, packed for fast scans (dn, oos): latest_state[r * products +
+  // p] is NEVER_AUDITED, ABSENT, PRESENT (in stock) or OUT_OF_STOCK (present, out of stock).
+  static constexpr std::uint8_t NEVER_AUDITED = 0, ABSENT = 1, PRESENT = 2, OUT_OF_STOCK = 3;
+  std::vector<std::uint8_t> latest_state;
 
   // Rebuilds everything derived from the columns above. Linear in the size of the tables.
   void index();

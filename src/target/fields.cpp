@@ -1,10 +1,10 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "core/domain.hpp"
 #include "target/expression.hpp"
@@ -15,10 +15,14 @@ namespace boucle::target {
 
 std::string_view to_string(Type t) {
   switch (t) {
-    case Type::number: return "number";
-    case Type::text: return "text";
-    case Type::boolean: return "boolean";
-    case Type::tags: return "tags";
+    case Type::number:
+      return "number";
+    case Type::text:
+      return "text";
+    case Type::boolean:
+      return "boolean";
+    case Type::tags:
+      return "tags";
   }
   return "?";
 }
@@ -31,15 +35,16 @@ bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name[0] < 'a' || name[0] > 'z') return false;
   for (const char c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  static constexpr std::string_view KEYWORDS[] = {"and", "or", "not", "in", "has", "within",
-                                                  "in_polygon", "between", "true", "false"};
+  static constexpr std::string_view KEYWORDS[] = {
+      "and", "or", "not", "in", "has", "within", "in_polygon", "between", "true", "false"};
   return std::find(std::begin(KEYWORDS), std::end(KEYWORDS), name) == std::end(KEYWORDS);
 }
 
 const std::array<std::string, 7>& channel_names() {
   static const std::array<std::string, 7> names = [] {
     std::array<std::string, 7> out;
-    for (std::size_t c = 0; c < out.size(); ++c) out[c] = std::string(core::to_string(static_cast<core::Channel>(c)));
+    for (std::size_t c = 0; c < out.size(); ++c)
+      out[c] = std::string(core::to_string(static_cast<core::Channel>(c)));
     return out;
   }();
   return names;
@@ -47,7 +52,8 @@ const std::array<std::string, 7>& channel_names() {
 
 template <class F>
 Provider numbers(F value) {
-  return [value](const Facts& facts, std::span<const Arg> args, std::span<const Row> rows, Column& out) {
+  return [value](const Facts& facts, std::span<const Arg> args, std::span<const Row> rows,
+                 Column& out) {
     out.number.resize(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) out.number[i] = value(facts, args, rows[i]);
   };
@@ -56,7 +62,8 @@ Provider numbers(F value) {
 // A text column of codes into a Facts dictionary (picked by `dictionary`).
 template <class D, class C>
 Provider coded(D dictionary, C code_of) {
-  return [dictionary, code_of](const Facts& facts, std::span<const Arg>, std::span<const Row> rows, Column& out) {
+  return [dictionary, code_of](const Facts& facts, std::span<const Arg>, std::span<const Row> rows,
+                               Column& out) {
     out.dictionary = dictionary(facts);
     out.code.resize(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) out.code[i] = code_of(facts, rows[i]);
@@ -88,7 +95,8 @@ std::uint32_t latest(const Facts& facts, Row r, std::uint32_t p) {
   return at < facts.latest_audit.size() ? facts.latest_audit[at] : NONE;
 }
 
-void fill_dn(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows, Column& out) {
+void fill_dn(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows,
+             Column& out) {
   const auto products = range_products(facts, args);
   // Per channel: the range's products that channel should carry, or all of them.
   std::array<std::vector<std::uint32_t>, 8> considered;
@@ -100,34 +108,42 @@ void fill_dn(const Facts& facts, std::span<const Arg> args, std::span<const Row>
   }
   considered[7].assign(products.begin(), products.end());  // a channel code out of range
   out.number.resize(rows.size());
+  const std::size_t n_products = facts.products.size();
+  const bool indexed = facts.latest_state.size() == facts.stores.size() * n_products;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row r = rows[i];
     const auto& list = considered[std::min<std::size_t>(facts.stores.channel[r], 7)];
     int present = 0;
-    for (const std::uint32_t p : list) {
-      const std::uint32_t a = latest(facts, r, p);
-      present += a != NONE && facts.audits.present[a] ? 1 : 0;
+    if (indexed) {
+      const std::uint8_t* state = facts.latest_state.data() + static_cast<std::size_t>(r) * n_products;
+      for (const std::uint32_t p : list) present += state[p] >= Facts::PRESENT ? 1 : 0;
     }
     out.number[i] = list.empty() ? 0.0 : 100.0 * present / static_cast<double>(list.size());
   }
 }
 
-void fill_oos(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows, Column& out) {
+void fill_oos(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows,
+              Column& out) {
   const auto products = range_products(facts, args);
   out.number.resize(rows.size());
+  const std::size_t n_products = facts.products.size();
+  const bool indexed = facts.latest_state.size() == facts.stores.size() * n_products;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     int present = 0, out_of_stock = 0;
-    for (const std::uint32_t p : products) {
-      const std::uint32_t a = latest(facts, rows[i], p);
-      if (a == NONE || !facts.audits.present[a]) continue;
-      ++present;
-      out_of_stock += facts.audits.out_of_stock[a] ? 1 : 0;
+    if (indexed) {
+      const std::uint8_t* state =
+          facts.latest_state.data() + static_cast<std::size_t>(rows[i]) * n_products;
+      for (const std::uint32_t p : products) {
+        present += state[p] >= Facts::PRESENT ? 1 : 0;
+        out_of_stock += state[p] == Facts::OUT_OF_STOCK ? 1 : 0;
+      }
     }
     out.number[i] = present == 0 ? MISSING : 100.0 * out_of_stock / static_cast<double>(present);
   }
 }
 
-void fill_facings(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows, Column& out) {
+void fill_facings(const Facts& facts, std::span<const Arg> args, std::span<const Row> rows,
+                  Column& out) {
   const auto products = range_products(facts, args);
   out.number.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -143,7 +159,8 @@ void fill_facings(const Facts& facts, std::span<const Arg> args, std::span<const
 void fill_tags(const Facts& facts, std::span<const Arg>, std::span<const Row> rows, Column& out) {
   const auto& s = facts.stores;
   out.dictionary = facts.tags.values();
-  if (rows.size() == s.size() && s.tag_begin.size() == s.size() + 1 && (rows.empty() || rows.back() + 1 == rows.size())) {
+  if (rows.size() == s.size() && s.tag_begin.size() == s.size() + 1 &&
+      (rows.empty() || rows.back() + 1 == rows.size())) {
     out.tag_begin = s.tag_begin;  // all rows, ascending: the columns as they are
     out.tag_code = s.tag_code;
     return;
@@ -154,7 +171,8 @@ void fill_tags(const Facts& facts, std::span<const Arg>, std::span<const Row> ro
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row r = rows[i];
     if (r + 1 < s.tag_begin.size())
-      out.tag_code.insert(out.tag_code.end(), s.tag_code.begin() + s.tag_begin[r], s.tag_code.begin() + s.tag_begin[r + 1]);
+      out.tag_code.insert(out.tag_code.end(), s.tag_code.begin() + s.tag_begin[r],
+                          s.tag_code.begin() + s.tag_begin[r + 1]);
     out.tag_begin[i + 1] = static_cast<std::uint32_t>(out.tag_code.size());
   }
 }
@@ -179,10 +197,13 @@ Param range_param() {
 
 Registry make_builtin() {
   Registry r;
-  constexpr auto S = Reads::STORES, V = Reads::VISITS, A = Reads::AUDITS, SALES = Reads::SALES, CLOCK = Reads::CLOCK;
-  auto field = [&r](std::string name, Type type, std::string doc, std::uint32_t reads, Provider provider,
-                    std::vector<Param> params = {}, std::vector<std::string> known = {}) {
-    r.add(FieldSpec{std::move(name), type, std::move(params), std::move(doc), reads, std::move(known), std::move(provider)});
+  constexpr auto S = Reads::STORES, V = Reads::VISITS, A = Reads::AUDITS, SALES = Reads::SALES,
+                 CLOCK = Reads::CLOCK;
+  auto field = [&r](std::string name, Type type, std::string doc, std::uint32_t reads,
+                    Provider provider, std::vector<Param> params = {},
+                    std::vector<std::string> known = {}) {
+    r.add(FieldSpec{std::move(name), type, std::move(params), std::move(doc), reads,
+                    std::move(known), std::move(provider)});
   };
   auto strings = [](auto member) {
     return [member](const Facts& f) { return std::span<const std::string>((f.stores.*member)); };
@@ -197,42 +218,55 @@ Registry make_builtin() {
     const auto& names = channel_names();
     field("channel", Type::text, "the store's channel", S,
           coded([](const Facts&) { return std::span<const std::string>(channel_names()); },
-                [](const Facts& f, Row r) { return f.stores.channel[r] < 7 ? std::uint32_t{f.stores.channel[r]} : NONE; }),
+                [](const Facts& f, Row r) {
+                  return f.stores.channel[r] < 7 ? std::uint32_t{f.stores.channel[r]} : NONE;
+                }),
           {}, std::vector<std::string>(names.begin(), names.end()));
   }
-  auto dictionary = [](auto member) { return [member](const Facts& f) { return (f.*member).values(); }; };
-  field("banner", Type::text, "the store's banner (retail brand)", S,
-        coded(dictionary(&Facts::banners), [](const Facts& f, Row r) { return f.stores.banner[r]; }));
+  auto dictionary = [](auto member) {
+    return [member](const Facts& f) { return (f.*member).values(); };
+  };
+  field(
+      "banner", Type::text, "the store's banner (retail brand)", S,
+      coded(dictionary(&Facts::banners), [](const Facts& f, Row r) { return f.stores.banner[r]; }));
   field("town", Type::text, "the store's town", S,
         coded(dictionary(&Facts::towns), [](const Facts& f, Row r) { return f.stores.town[r]; }));
   field("department", Type::text, "the store's French department (\"69\", \"2A\")", S,
-        coded(dictionary(&Facts::departments), [](const Facts& f, Row r) { return f.stores.department[r]; }));
-  field("region", Type::text, "the store's French region", S,
-        coded(dictionary(&Facts::regions), [](const Facts& f, Row r) { return f.stores.region[r]; }));
+        coded(dictionary(&Facts::departments),
+              [](const Facts& f, Row r) { return f.stores.department[r]; }));
+  field(
+      "region", Type::text, "the store's French region", S,
+      coded(dictionary(&Facts::regions), [](const Facts& f, Row r) { return f.stores.region[r]; }));
   field("potential", Type::number, "the store's potential score", S,
         numbers([](const Facts& f, auto, Row r) { return f.stores.potential[r]; }));
   field("size", Type::number, "the store's sales area in m²", S,
-        numbers([](const Facts& f, auto, Row r) { return static_cast<double>(f.stores.size_sqm[r]); }));
+        numbers(
+            [](const Facts& f, auto, Row r) { return static_cast<double>(f.stores.size_sqm[r]); }));
   field("frequency", Type::number, "target days between two visits", S,
-        numbers([](const Facts& f, auto, Row r) { return static_cast<double>(f.stores.frequency_days[r]); }));
+        numbers([](const Facts& f, auto, Row r) {
+          return static_cast<double>(f.stores.frequency_days[r]);
+        }));
   field("rep", Type::number, "the assigned rep's id, 0 when unassigned", S,
         numbers([](const Facts& f, auto, Row r) { return static_cast<double>(f.stores.rep[r]); }));
   field("assigned", Type::boolean, "the store has an assigned rep", S,
         [](const Facts& f, std::span<const Arg>, std::span<const Row> rows, Column& out) {
           out.flag.resize(rows.size());
-          for (std::size_t i = 0; i < rows.size(); ++i) out.flag[i] = f.stores.rep[rows[i]] != 0 ? 1 : 0;
+          for (std::size_t i = 0; i < rows.size(); ++i)
+            out.flag[i] = f.stores.rep[rows[i]] != 0 ? 1 : 0;
         });
   field("tags", Type::tags, "the store's tags", S, fill_tags);
   field("lat", Type::number, "latitude in degrees", S,
         numbers([](const Facts& f, auto, Row r) { return f.stores.lat[r]; }));
   field("lon", Type::number, "longitude in degrees", S,
         numbers([](const Facts& f, auto, Row r) { return f.stores.lon[r]; }));
-  field("days_since_visit", Type::number, "days since the last done visit; never visited: infinity", S | V | CLOCK,
-        numbers([](const Facts& f, auto, Row r) {
+  field("days_since_visit", Type::number, "days since the last done visit; never visited: infinity",
+        S | V | CLOCK, numbers([](const Facts& f, auto, Row r) {
           const UnixSeconds last = r < f.last_visit_at.size() ? f.last_visit_at[r] : 0;
-          return last == 0 ? std::numeric_limits<double>::infinity() : static_cast<double>(f.today() - day_of(last));
+          return last == 0 ? std::numeric_limits<double>::infinity()
+                           : static_cast<double>(f.today() - day_of(last));
         }));
-  field("visits", Type::number, "done visits checked in during the last `days` days (today included)", V | CLOCK,
+  field("visits", Type::number,
+        "done visits checked in during the last `days` days (today included)", V | CLOCK,
         numbers([](const Facts& f, std::span<const Arg> args, Row r) {
           if (r + 1 >= f.store_visit_begin.size()) return 0.0;
           const Day today = f.today(), from = today - static_cast<Day>(args[0].number);
@@ -244,25 +278,29 @@ Registry make_builtin() {
           return static_cast<double>(count);
         }),
         {whole("days", 3650)});
-  field("sales", Type::number, "revenue (euros) over the `weeks` complete weeks before this week", SALES | CLOCK,
-        numbers([](const Facts& f, std::span<const Arg> args, Row r) { return f.sales_over(r, static_cast<int>(args[0].number)); }),
+  field("sales", Type::number, "revenue (euros) over the `weeks` complete weeks before this week",
+        SALES | CLOCK, numbers([](const Facts& f, std::span<const Arg> args, Row r) {
+          return f.sales_over(r, static_cast<int>(args[0].number));
+        }),
         {whole("weeks", 520)});
   field("sales_trend", Type::number,
-        "percent change of sales over the last `weeks` weeks against the `weeks` before; missing when those are 0",
-        SALES | CLOCK,
-        numbers([](const Facts& f, std::span<const Arg> args, Row r) {
+        "percent change of sales over the last `weeks` weeks against the `weeks` before; missing "
+        "when those are 0",
+        SALES | CLOCK, numbers([](const Facts& f, std::span<const Arg> args, Row r) {
           const int w = static_cast<int>(args[0].number);
           const double recent = f.sales_over(r, w);
           const double earlier = f.sales_over(r, 2 * w) - recent;
           return earlier == 0 ? MISSING : 100.0 * (recent - earlier) / earlier;
         }),
         {whole("weeks", 260)});
-  field("dn", Type::number, "numeric distribution (%) of a range: its expected products present at the latest audit",
+  field("dn", Type::number,
+        "numeric distribution (%) of a range: its expected products present at the latest audit",
         S | A, fill_dn, {range_param()});
-  field("oos", Type::number, "% of a range's present products that were out of stock at the latest audit", A,
-        fill_oos, {range_param()});
-  field("facings", Type::number, "sum of the facings of a range's products at their latest audits", A, fill_facings,
+  field("oos", Type::number,
+        "% of a range's present products that were out of stock at the latest audit", A, fill_oos,
         {range_param()});
+  field("facings", Type::number, "sum of the facings of a range's products at their latest audits",
+        A, fill_facings, {range_param()});
   return r;
 }
 
@@ -275,15 +313,21 @@ Registry Registry::builtin() {
 
 void Registry::add(FieldSpec spec) {
   if (!valid_name(spec.name))
-    throw std::invalid_argument(fmt::format("field name `{}` must be lower snake case ([a-z][a-z0-9_]*, at most 64 "
-                                            "bytes) and not a keyword", spec.name));
-  if (index_.contains(spec.name)) throw std::invalid_argument(fmt::format("field `{}` is already registered", spec.name));
-  if (!spec.provider) throw std::invalid_argument(fmt::format("field `{}` has no provider", spec.name));
+    throw std::invalid_argument(
+        fmt::format("field name `{}` must be lower snake case ([a-z][a-z0-9_]*, at most 64 "
+                    "bytes) and not a keyword",
+                    spec.name));
+  if (index_.contains(spec.name))
+    throw std::invalid_argument(fmt::format("field `{}` is already registered", spec.name));
+  if (!spec.provider)
+    throw std::invalid_argument(fmt::format("field `{}` has no provider", spec.name));
   if (!spec.known_values.empty() && spec.type != Type::text)
-    throw std::invalid_argument(fmt::format("field `{}` has known values but is not text", spec.name));
+    throw std::invalid_argument(
+        fmt::format("field `{}` has known values but is not text", spec.name));
   for (const Param& p : spec.params)
     if (p.name.empty() || (p.kind == Param::Kind::number && !(p.min <= p.max)))
-      throw std::invalid_argument(fmt::format("field `{}` has a badly formed parameter", spec.name));
+      throw std::invalid_argument(
+          fmt::format("field `{}` has a badly formed parameter", spec.name));
   index_.emplace(spec.name, fields_.size());
   fields_.push_back(std::make_shared<const FieldSpec>(std::move(spec)));
 }
@@ -305,7 +349,8 @@ void EvalCache::clear() {
 }
 
 void EvalCache::bind(const Facts& facts) {
-  if (facts_ == &facts && seq_ == facts.seq && now_ == facts.now && rows_ == facts.stores.size()) return;
+  if (facts_ == &facts && seq_ == facts.seq && now_ == facts.now && rows_ == facts.stores.size())
+    return;
   columns_.clear();
   facts_ = &facts;
   seq_ = facts.seq;

@@ -1,12 +1,12 @@
 #include "target/geojson.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
 
 namespace boucle::target::detail {
 
@@ -37,7 +37,9 @@ class Reader {
     for (std::size_t r = 0; r < rings.size(); ++r) {
       const std::string ring_name = fmt::format("ring {} of {}", r, where);
       const json::array& positions = array_of(rings[r], ring_name);
-      if (positions.size() < 4) fail(fmt::format("{} has {} positions; a ring needs at least 4", ring_name, positions.size()));
+      if (positions.size() < 4)
+        fail(fmt::format("{} has {} positions; a ring needs at least 4", ring_name,
+                         positions.size()));
       if (positions.size() > budget_ - std::min(budget_, vertices_))
         fail(fmt::format("more than {} vertices", budget_));
       vertices_ += positions.size();
@@ -45,7 +47,8 @@ class Reader {
       ring.reserve(positions.size());
       for (const json::value& pos : positions) {
         const json::array& xy = array_of(pos, "a position");
-        if (xy.size() < 2 || xy.size() > 3) fail(fmt::format("a position of {} must be [lon, lat]", ring_name));
+        if (xy.size() < 2 || xy.size() > 3)
+          fail(fmt::format("a position of {} must be [lon, lat]", ring_name));
         const double lon = number(xy[0]), lat = number(xy[1]);
         if (xy.size() == 3) number(xy[2]);
         if (lon < -180 || lon > 180) fail(fmt::format("longitude {} is outside [-180, 180]", lon));
@@ -58,7 +61,8 @@ class Reader {
           p.max_lat = std::max(p.max_lat, lat);
         }
       }
-      if (ring.front() != ring.back()) fail(fmt::format("{} is not closed (its last position must equal its first)", ring_name));
+      if (ring.front() != ring.back())
+        fail(fmt::format("{} is not closed (its last position must equal its first)", ring_name));
       p.rings.push_back(std::move(ring));
     }
     return p;
@@ -138,7 +142,8 @@ bool contains(const Geometry& g, double lon, double lat) {
     for (const auto& ring : p.rings) {
       for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
         const double xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-        if ((yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) inside = !inside;
+        if ((yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi)
+          inside = !inside;
       }
     }
     if (inside) return true;

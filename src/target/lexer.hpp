@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,9 +19,10 @@ struct Token {
   double number = 0;
 };
 
-// Splits the whole text into tokens (the last one is Tok::end), enforcing the byte limits.
-// Throws ExpressionError.
-std::vector<Token> lex(std::string_view text, const Limits& limits);
+// Splits the whole text into `out` (the last token is Tok::end), enforcing the byte limits;
+// returns the first error instead (not thrown: rejecting bad input stays cheap).
+std::optional<ExpressionError> lex(std::string_view text, const Limits& limits,
+                                   std::vector<Token>& out);
 
 // How a token reads in a message: `potential`, "bio", `)`, end of expression.
 std::string describe(const Token& t);

@@ -1,9 +1,9 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "target/ast.hpp"
 #include "target/geojson.hpp"
@@ -27,12 +27,18 @@ namespace detail {
 
 std::string_view to_string(Op op) {
   switch (op) {
-    case Op::eq: return "=";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
+    case Op::eq:
+      return "=";
+    case Op::ne:
+      return "!=";
+    case Op::lt:
+      return "<";
+    case Op::le:
+      return "<=";
+    case Op::gt:
+      return ">";
+    case Op::ge:
+      return ">=";
   }
   return "?";
 }
@@ -60,8 +66,9 @@ Op op_of(std::string_view s) {
 
 class Parser {
  public:
-  Parser(std::string_view text, const Registry& registry, const Limits& limits, const Facts* facts)
-      : registry_(registry), limits_(limits), facts_(facts), tokens_(lex(text, limits)) {
+  Parser(std::string_view text, std::vector<Token> tokens, const Registry& registry,
+         const Limits& limits, const Facts* facts)
+      : registry_(registry), limits_(limits), facts_(facts), tokens_(std::move(tokens)) {
     ast_.text = std::string(text);
     max_depth_ = std::clamp(limits.max_depth, 1, MAX_DEPTH);
   }
@@ -71,14 +78,17 @@ class Parser {
     const Token& t = peek();
     if (t.kind == Tok::rparen) fail(t, "unmatched `)`", {"and", "or"});
     if (t.kind != Tok::end)
-      fail(t, fmt::format("expected `and`, `or` or the end of the expression, found {}", describe(t)),
+      fail(t,
+           fmt::format("expected `and`, `or` or the end of the expression, found {}", describe(t)),
            {"and", "or"});
     return std::move(ast_);
   }
 
  private:
-  [[noreturn]] static void fail(const Token& t, std::string message, std::vector<std::string> expected = {}) {
-    throw ExpressionError(t.position, std::max<std::size_t>(t.length, 1), std::move(message), std::move(expected));
+  [[noreturn]] static void fail(const Token& t, std::string message,
+                                std::vector<std::string> expected = {}) {
+    throw ExpressionError(t.position, std::max<std::size_t>(t.length, 1), std::move(message),
+                          std::move(expected));
   }
 
   const Token& peek(std::size_t ahead = 0) const {
@@ -89,11 +99,14 @@ class Parser {
     if (at_ + 1 < tokens_.size()) ++at_;
     return t;
   }
-  bool is_word(const Token& t, std::string_view w) const { return t.kind == Tok::word && t.text == w; }
+  bool is_word(const Token& t, std::string_view w) const {
+    return t.kind == Tok::word && t.text == w;
+  }
 
   int add(Node node, const Token& at) {
     if (static_cast<int>(ast_.nodes.size()) >= limits_.max_nodes)
-      fail(at, fmt::format("the expression has more than {} clauses and operators", limits_.max_nodes));
+      fail(at,
+           fmt::format("the expression has more than {} clauses and operators", limits_.max_nodes));
     ast_.nodes.push_back(std::move(node));
     return static_cast<int>(ast_.nodes.size()) - 1;
   }
@@ -136,7 +149,8 @@ class Parser {
       }
       if (is_word(t, "and") || is_word(t, "or")) {
         const Pending op = t.text == "and" ? Pending::all : Pending::any;
-        while (!ops.empty() && (ops.back().what == Pending::all || (op == Pending::any && ops.back().what == Pending::any)))
+        while (!ops.empty() && (ops.back().what == Pending::all ||
+                                (op == Pending::any && ops.back().what == Pending::any)))
           reduce(operands, ops);
         ops.push_back({op, at_});
         take();
@@ -159,7 +173,8 @@ class Parser {
         const Token& open = tokens_[ops.back().token];
         const Token& found = peek();
         fail(found,
-             fmt::format("expected `)` to close the `(` at column {}, found {}", open.position + 1, describe(found)),
+             fmt::format("expected `)` to close the `(` at column {}, found {}", open.position + 1,
+                         describe(found)),
              {")", "and", "or"});
       }
       reduce(operands, ops);
@@ -220,7 +235,8 @@ class Parser {
       if (t.text == "in_polygon") return parse_in_polygon();
       if (!is_keyword(t.text)) return parse_field_clause();
     }
-    fail(t, fmt::format("expected a field, a function, `not` or `(`, found {}", describe(t)), CLAUSE_STARTS);
+    fail(t, fmt::format("expected a field, a function, `not` or `(`, found {}", describe(t)),
+         CLAUSE_STARTS);
   }
 
   // ---- functions ------------------------------------------------------------------------
@@ -228,18 +244,22 @@ class Parser {
   const Token& expect(Tok kind, std::string_view what, std::string_view context) {
     const Token& t = peek();
     if (t.kind != kind)
-      fail(t, fmt::format("expected `{}` {}, found {}", what, context, describe(t)), {std::string(what)});
+      fail(t, fmt::format("expected `{}` {}, found {}", what, context, describe(t)),
+           {std::string(what)});
     return take();
   }
 
   double number_arg(std::string_view function, std::string_view name, double lo, double hi) {
     const Token& t = peek();
     if (t.kind != Tok::number)
-      fail(t, fmt::format("argument `{}` of {}() must be a number, found {}", name, function, describe(t)), {"a number"});
+      fail(t,
+           fmt::format("argument `{}` of {}() must be a number, found {}", name, function,
+                       describe(t)),
+           {"a number"});
     take();
     if (t.number < lo || t.number > hi)
-      fail(t, fmt::format("argument `{}` of {}() must be between {} and {}, found {}", name, function,
-                          format_number(lo), format_number(hi), t.text));
+      fail(t, fmt::format("argument `{}` of {}() must be between {} and {}, found {}", name,
+                          function, format_number(lo), format_number(hi), t.text));
     return t.number;
   }
 
@@ -266,15 +286,19 @@ class Parser {
     expect(Tok::lparen, "(", "after `in_polygon`");
     const Token& arg = peek();
     if (arg.kind != Tok::geojson && arg.kind != Tok::string)
-      fail(arg, fmt::format("in_polygon() takes a GeoJSON Polygon or MultiPolygon object, found {}", describe(arg)),
+      fail(arg,
+           fmt::format("in_polygon() takes a GeoJSON Polygon or MultiPolygon object, found {}",
+                       describe(arg)),
            {"{"});
     take();
     Node node;
     node.kind = NodeKind::in_polygon;
-    const std::size_t budget = limits_.max_polygon_vertices - std::min(limits_.max_polygon_vertices, vertices_);
+    const std::size_t budget =
+        limits_.max_polygon_vertices - std::min(limits_.max_polygon_vertices, vertices_);
     std::shared_ptr<Geometry> geometry;
     try {
-      geometry = std::make_shared<Geometry>(parse_geojson(arg.text, arg.position, arg.length, budget));
+      geometry =
+          std::make_shared<Geometry>(parse_geojson(arg.text, arg.position, arg.length, budget));
     } catch (const ExpressionError& e) {
       // Offsets inside a quoted GeoJSON are offsets in the decoded string: point at the string.
       if (arg.kind == Tok::geojson) throw;
@@ -328,7 +352,8 @@ class Parser {
       return ref;
     }
     if (!has_paren)
-      fail(peek(), fmt::format("field `{}` needs its arguments: {}", spec->name, signature(*spec)), {"("});
+      fail(peek(), fmt::format("field `{}` needs its arguments: {}", spec->name, signature(*spec)),
+           {"("});
     take();
     ref.key += '(';
     std::size_t i = 0;
@@ -338,11 +363,14 @@ class Parser {
       if (t.kind != Tok::number && t.kind != Tok::string)
         fail(t, fmt::format("expected an argument of {}, found {}", signature(*spec), describe(t)));
       if (i >= spec->params.size())
-        fail(t, fmt::format("too many arguments: field `{}` takes {}: {}", spec->name, spec->params.size(), signature(*spec)),
+        fail(t,
+             fmt::format("too many arguments: field `{}` takes {}: {}", spec->name,
+                         spec->params.size(), signature(*spec)),
              {")"});
       take();
       ref.args.push_back(check_arg(*spec, spec->params[i], t));
-      ref.key += (i ? "," : "") + (t.kind == Tok::number ? format_number(t.number) : quote(fold(t.text)));
+      ref.key +=
+          (i ? "," : "") + (t.kind == Tok::number ? format_number(t.number) : quote(fold(t.text)));
       ++i;
       if (peek().kind == Tok::comma) {
         take();
@@ -352,11 +380,14 @@ class Parser {
     }
     const Token& close = peek();
     if (close.kind != Tok::rparen)
-      fail(close, fmt::format("expected `,` or `)` in the arguments of {}, found {}", signature(*spec), describe(close)),
+      fail(close,
+           fmt::format("expected `,` or `)` in the arguments of {}, found {}", signature(*spec),
+                       describe(close)),
            {",", ")"});
     if (i < spec->params.size())
-      fail(close, fmt::format("missing argument `{}`: field `{}` takes {}: {}", spec->params[i].name, spec->name,
-                              spec->params.size(), signature(*spec)));
+      fail(close,
+           fmt::format("missing argument `{}`: field `{}` takes {}: {}", spec->params[i].name,
+                       spec->name, spec->params.size(), signature(*spec)));
     take();
     ref.key += ')';
     ast_.reads |= spec->reads;
@@ -367,15 +398,22 @@ class Parser {
     Arg arg;
     if (p.kind == Param::Kind::number) {
       if (t.kind != Tok::number)
-        fail(t, fmt::format("argument `{}` of `{}` must be a number, found {}", p.name, spec.name, describe(t)), {"a number"});
+        fail(t,
+             fmt::format("argument `{}` of `{}` must be a number, found {}", p.name, spec.name,
+                         describe(t)),
+             {"a number"});
       if (t.number < p.min || t.number > p.max || (p.integer && std::floor(t.number) != t.number))
-        fail(t, fmt::format("argument `{}` of `{}` must be {} between {} and {}, found {}", p.name, spec.name,
-                            p.integer ? "a whole number" : "a number", format_number(p.min), format_number(p.max), t.text));
+        fail(t, fmt::format("argument `{}` of `{}` must be {} between {} and {}, found {}", p.name,
+                            spec.name, p.integer ? "a whole number" : "a number",
+                            format_number(p.min), format_number(p.max), t.text));
       arg.number = t.number;
       return arg;
     }
     if (t.kind != Tok::string)
-      fail(t, fmt::format("argument `{}` of `{}` must be a \"string\", found {}", p.name, spec.name, describe(t)), {"a string"});
+      fail(t,
+           fmt::format("argument `{}` of `{}` must be a \"string\", found {}", p.name, spec.name,
+                       describe(t)),
+           {"a string"});
     arg.text = t.text;
     if (facts_ != nullptr && p.known) {
       const std::span<const std::string> known = p.known(*facts_);
@@ -384,7 +422,8 @@ class Parser {
     return arg;
   }
 
-  void check_known(const Token& t, std::span<const std::string> known, std::string_view what) const {
+  void check_known(const Token& t, std::span<const std::string> known,
+                   std::string_view what) const {
     const std::string folded = fold(t.text);
     std::string buffer;
     for (const std::string& k : known) {
@@ -394,7 +433,9 @@ class Parser {
     std::vector<std::string> close = nearest(t.text, known);
     std::string message = fmt::format("unknown {} {}", what, quote(t.text));
     if (!close.empty()) message += fmt::format("; did you mean {}?", quote(close[0]));
-    std::vector<std::string> expected(known.begin(), known.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(known.size(), 50)));
+    std::vector<std::string> expected(
+        known.begin(),
+        known.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(known.size(), 50)));
     if (known.empty()) message += fmt::format(" (there is no {})", what);
     fail(t, std::move(message), close.empty() ? expected : close);
   }
@@ -409,9 +450,14 @@ class Parser {
 
   Literal value_for(const FieldSpec& f, const Token& t) {
     if (f.type == Type::number && t.kind != Tok::number)
-      fail(t, fmt::format("field `{}` is a number; it cannot be compared with {}", f.name, describe(t)), {"a number"});
+      fail(
+          t,
+          fmt::format("field `{}` is a number; it cannot be compared with {}", f.name, describe(t)),
+          {"a number"});
     if (f.type == Type::text && t.kind != Tok::string)
-      fail(t, fmt::format("field `{}` is text; it cannot be compared with {} (put text in quotes)", f.name, describe(t)),
+      fail(t,
+           fmt::format("field `{}` is text; it cannot be compared with {} (put text in quotes)",
+                       f.name, describe(t)),
            {"a string"});
     if (f.type == Type::text && !f.known_values.empty()) check_known(t, f.known_values, f.name);
     return literal_of(t);
@@ -427,18 +473,22 @@ class Parser {
     const bool in = is_word(t, "in") || not_in;
     if (f.type == Type::boolean) {
       if (t.kind == Tok::op || in || is_word(t, "has"))
-        fail(t, fmt::format("field `{}` is true or false and is used alone: write `{}` or `not {}`", f.name,
-                            f.name, f.name));
+        fail(t, fmt::format("field `{}` is true or false and is used alone: write `{}` or `not {}`",
+                            f.name, f.name, f.name));
       node.kind = NodeKind::bare;
     } else if (f.type == Type::tags) {
       if (!is_word(t, "has"))
-        fail(t, fmt::format("expected `has` after field `{}`, found {} (tags are tested with `{} has \"tag\"`)",
-                            f.name, describe(t), f.name),
-             {"has"});
+        fail(
+            t,
+            fmt::format(
+                "expected `has` after field `{}`, found {} (tags are tested with `{} has \"tag\"`)",
+                f.name, describe(t), f.name),
+            {"has"});
       take();
       const Token& value = peek();
       if (value.kind != Tok::string)
-        fail(value, fmt::format("expected a \"string\" after `has`, found {}", describe(value)), {"a string"});
+        fail(value, fmt::format("expected a \"string\" after `has`, found {}", describe(value)),
+             {"a string"});
       take();
       node.kind = NodeKind::has;
       node.values.push_back(literal_of(value));
@@ -447,11 +497,15 @@ class Parser {
       node.kind = NodeKind::compare;
       node.op = op_of(t.text);
       if (f.type == Type::text && node.op != Op::eq && node.op != Op::ne)
-        fail(t, fmt::format("operator `{}` does not apply to text field `{}`; use =, !=, in or not in", t.text, f.name),
+        fail(t,
+             fmt::format("operator `{}` does not apply to text field `{}`; use =, !=, in or not in",
+                         t.text, f.name),
              TEXT_OPERATORS);
       const Token& value = peek();
       if (value.kind != Tok::number && value.kind != Tok::string)
-        fail(value, fmt::format("expected a value after `{} {}`, found {}", f.name, t.text, describe(value)),
+        fail(value,
+             fmt::format("expected a value after `{} {}`, found {}", f.name, t.text,
+                         describe(value)),
              {f.type == Type::text ? "a string" : "a number"});
       take();
       node.values.push_back(value_for(f, value));
@@ -464,7 +518,9 @@ class Parser {
       while (true) {
         const Token& value = peek();
         if (value.kind != Tok::number && value.kind != Tok::string)
-          fail(value, fmt::format("expected a value in the list of `{} in`, found {}", f.name, describe(value)),
+          fail(value,
+               fmt::format("expected a value in the list of `{} in`, found {}", f.name,
+                           describe(value)),
                {f.type == Type::text ? "a string" : "a number"});
         if (node.values.size() >= limits_.max_list_items)
           fail(value, fmt::format("the list has more than {} values", limits_.max_list_items));
@@ -475,11 +531,14 @@ class Parser {
           continue;
         }
         if (peek().kind == Tok::rparen) break;
-        fail(peek(), fmt::format("expected `,` or `)` in the list, found {}", describe(peek())), {",", ")"});
+        fail(peek(), fmt::format("expected `,` or `)` in the list, found {}", describe(peek())),
+             {",", ")"});
       }
       take();
     } else {
-      fail(t, fmt::format("expected a comparison operator after field `{}`, found {}", f.name, describe(t)),
+      fail(t,
+           fmt::format("expected a comparison operator after field `{}`, found {}", f.name,
+                       describe(t)),
            f.type == Type::text ? TEXT_OPERATORS : ALL_OPERATORS);
     }
     const Token& last = tokens_[at_ == 0 ? 0 : at_ - 1];
@@ -504,7 +563,10 @@ class Parser {
 
 Expression Expression::parse(std::string_view text, const Registry& registry, const Limits& limits,
                              const Facts* facts) {
-  return Expression(std::make_shared<const detail::Ast>(detail::Parser(text, registry, limits, facts).run()));
+  std::vector<detail::Token> tokens;
+  if (auto error = detail::lex(text, limits, tokens)) throw std::move(*error);
+  return Expression(std::make_shared<const detail::Ast>(
+      detail::Parser(text, std::move(tokens), registry, limits, facts).run()));
 }
 
 const std::string& Expression::text() const { return ast_->text; }

@@ -102,7 +102,8 @@ std::vector<std::string> nearest(std::string_view word, std::span<const std::str
     fold_into(c, std::string_view(candidates[i]).substr(0, 64));
     const std::size_t d = edit_distance(w, c);
     // Close enough to be a typo, or one contains the other ("protein" for "Protein bars").
-    const bool contains = w.size() >= 3 && (c.find(w) != std::string::npos || w.find(c) != std::string::npos);
+    const bool contains =
+        w.size() >= 3 && (c.find(w) != std::string::npos || w.find(c) != std::string::npos);
     if (d <= std::max<std::size_t>(2, std::max(w.size(), c.size()) / 3) || contains)
       scored.emplace_back(contains ? std::min<std::size_t>(d, 1) : d, i);
   }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "api/analytics.hpp"
 #include "sim/dynamics.hpp"
 #include "sim/loop.hpp"
 #include "sim/policy.hpp"
@@ -370,6 +371,68 @@ TEST_F(ClosedLoop, SameSeedSameRunAndTheCrmSeesNothingHidden) {
   }
   EXPECT_GT(tables_read, 8);
   EXPECT_GT(reals, 100);
+}
+
+// A campaign run through the CRM: its segment and control group come from the API, its treated
+// members carry its value into the priorities, and its progress is measured from the audits the
+// loop wrote, next to the hidden truth of both groups.
+TEST_F(ClosedLoop, CampaignProgressIsMeasuredAgainstItsControlGroup) {
+  Scenario sc = small();
+  sc.weeks = 6;
+  sc.campaign.enabled = true;
+  sc.campaign.expression = "potential >= 0.3";
+  sc.campaign.start_week = 1;
+  sc.campaign.weeks = 4;
+  sc.campaign.control_share = 0.4;
+  sc.campaign.visit_value_eur = 60;
+  const auto world = build_world(sc);
+  auto policy = make_policy("frequency", world.scenario);
+  RunOptions o;
+  o.db_path = temp_db("campaign");
+  const auto run = run_closed_loop(world, *policy, o);
+
+  const auto& campaign = run.at("campaign").as_object();
+  const auto& progress = campaign.at("progress").as_object();
+  const auto& weeks = progress.at("weeks").as_array();
+  ASSERT_EQ(weeks.size(), 4u) << "one point per campaign week";
+  EXPECT_EQ(progress.at("treated").as_array().size(), 4u);
+  EXPECT_EQ(progress.at("control").as_array().size(), 4u);
+  EXPECT_EQ(progress.at("goal_line").as_array().size(), 4u);
+  const auto& summary = progress.at("summary").as_object();
+  const auto treated = summary.at("stores_treated").as_int64();
+  const auto control = summary.at("stores_control").as_int64();
+  EXPECT_GT(treated, 10);
+  EXPECT_GT(control, 10);
+  EXPECT_EQ(campaign.at("truth").as_array().size(), 5u) << "truth from the start week on";
+
+  // The campaign's value moved visits to its treated members: more visits per treated store
+  // than per control store during the campaign, read back from the database.
+  SQLite::Database raw(o.db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement q(raw,
+                      "SELECT COUNT(*) FROM visits v JOIN segment_members m ON m.store_id = "
+                      "v.store_id WHERE v.status = 'done' AND m.store_id = ?1");
+  std::int64_t treated_visits = 0, control_visits = 0;
+  SQLite::Statement members(raw, "SELECT store_id FROM segment_members");
+  core::Campaign c;
+  c.seed = static_cast<std::int64_t>(sc.seed % 1'000'000'000);
+  c.control_share = sc.campaign.control_share;
+  std::int64_t n_treated = 0, n_control = 0;
+  while (members.executeStep()) {
+    const auto id = members.getColumn(0).getInt64();
+    q.reset();
+    q.bind(1, static_cast<int64_t>(id));
+    q.executeStep();
+    const auto n = q.getColumn(0).getInt64();
+    if (api::in_control_group(c, id)) {
+      control_visits += n, ++n_control;
+    } else {
+      treated_visits += n, ++n_treated;
+    }
+  }
+  EXPECT_EQ(n_treated, treated);
+  EXPECT_EQ(n_control, control);
+  EXPECT_GT(static_cast<double>(treated_visits) / static_cast<double>(n_treated),
+            1.2 * static_cast<double>(control_visits) / static_cast<double>(n_control));
 }
 
 }  // namespace

@@ -28,8 +28,10 @@ inline std::string ref_fold(std::string_view s) {
       out += static_cast<char>(d);
     } else if (c == 0xC5 && i + 1 < s.size()) {
       const auto d = static_cast<unsigned char>(s[++i]);
-      if (d == 0x92) out += "\xC5\x93";
-      else if (d == 0xB8) out += "\xC3\xBF";
+      if (d == 0x92)
+        out += "\xC5\x93";
+      else if (d == 0xB8)
+        out += "\xC3\xBF";
       else {
         out += static_cast<char>(c);
         out += static_cast<char>(d);
@@ -58,12 +60,14 @@ class Reference {
     latest_.assign(n * np, NONE);
     for (std::uint32_t a = 0; a < f.audits.size(); ++a) {
       std::uint32_t& slot = latest_[f.audits.store[a] * np + f.audits.product[a]];
-      if (slot == NONE || f.audits.at[a] > f.audits.at[slot] || (f.audits.at[a] == f.audits.at[slot] && a > slot))
+      if (slot == NONE || f.audits.at[a] > f.audits.at[slot] ||
+          (f.audits.at[a] == f.audits.at[slot] && a > slot))
         slot = a;
     }
     last_.assign(n, std::numeric_limits<UnixSeconds>::min());
     for (std::size_t v = 0; v < f.visits.size(); ++v)
-      if (f.visits.status[v] == DONE) last_[f.visits.store[v]] = std::max(last_[f.visits.store[v]], f.visits.checkin_at[v]);
+      if (f.visits.status[v] == DONE)
+        last_[f.visits.store[v]] = std::max(last_[f.visits.store[v]], f.visits.checkin_at[v]);
   }
 
   std::vector<std::uint32_t> range(const std::string& name) const {
@@ -78,8 +82,10 @@ class Reference {
   std::uint32_t latest(Row r, std::uint32_t p) const { return latest_[r * f_.products.size() + p]; }
 
   double days_since_visit(Row r) const {
-    if (last_[r] == std::numeric_limits<UnixSeconds>::min()) return std::numeric_limits<double>::infinity();
-    return static_cast<double>(f_.today() - static_cast<Day>(std::floor(static_cast<double>(last_[r]) / 86400)));
+    if (last_[r] == std::numeric_limits<UnixSeconds>::min())
+      return std::numeric_limits<double>::infinity();
+    return static_cast<double>(f_.today() -
+                               static_cast<Day>(std::floor(static_cast<double>(last_[r]) / 86400)));
   }
   double visits(Row r, int days) const {
     int count = 0;
@@ -142,7 +148,8 @@ class Reference {
 
 class Generator {
  public:
-  Generator(const Facts& f, std::uint64_t seed) : f_(f), ref_(std::make_shared<Reference>(f)), rng_(seed) {}
+  Generator(const Facts& f, std::uint64_t seed)
+      : f_(f), ref_(std::make_shared<Reference>(f)), rng_(seed) {}
 
   Generated expression(int depth = 0) {
     const auto roll = pick(10);
@@ -159,13 +166,16 @@ class Generator {
 
  private:
   std::size_t pick(std::size_t n) { return static_cast<std::size_t>(rng_() % n); }
-  double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
+  double uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng_);
+  }
 
   // A keyword in random case.
   std::string word(std::string w) {
     const auto mode = pick(4);
     for (auto& c : w)
-      if (mode == 1 || (mode == 2 && pick(2) == 0)) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (mode == 1 || (mode == 2 && pick(2) == 0))
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return w;
   }
   std::string wrap(const std::string& text) { return "(" + text + ")"; }
@@ -188,11 +198,12 @@ class Generator {
     return {text, [x = a.holds, y = b.holds](Row r) { return x(r) || y(r); }};
   }
 
-  Generated compare_number(std::string field, std::function<double(Row)> value, std::vector<double> literals) {
+  Generated compare_number(std::string field, std::function<double(Row)> value,
+                           std::vector<double> literals) {
     const double y = literals[pick(literals.size())];
     if (pick(5) == 0) {
       std::vector<double> list;
-      std::string text = field + (pick(2) ? " " + word("not") + " " : " ") ;
+      std::string text = field + (pick(2) ? " " + word("not") + " " : " ");
       const bool negated = text.size() > field.size() + 1;
       text += word("in") + " (";
       const std::size_t n = 1 + pick(4);
@@ -212,17 +223,24 @@ class Generator {
               const double x = value(r);
               if (std::isnan(x)) return false;
               switch (op) {
-                case 0: return x == y;
-                case 1: return x != y;
-                case 2: return x < y;
-                case 3: return x <= y;
-                case 4: return x > y;
-                default: return x >= y;
+                case 0:
+                  return x == y;
+                case 1:
+                  return x != y;
+                case 2:
+                  return x < y;
+                case 3:
+                  return x <= y;
+                case 4:
+                  return x > y;
+                default:
+                  return x >= y;
               }
             }};
   }
 
-  Generated compare_text(std::string field, std::function<std::string(Row)> value, std::vector<std::string> literals) {
+  Generated compare_text(std::string field, std::function<std::string(Row)> value,
+                         std::vector<std::string> literals) {
     const auto mode = pick(4);
     std::vector<std::string> wanted;
     std::string text = field;
@@ -239,13 +257,15 @@ class Generator {
     if (mode >= 2) text += ")";
     const bool negated = mode == 1 || mode == 3;
     return {text, [value, wanted, negated](Row r) {
-              const bool hit = std::find(wanted.begin(), wanted.end(), ref_fold(value(r))) != wanted.end();
+              const bool hit =
+                  std::find(wanted.begin(), wanted.end(), ref_fold(value(r))) != wanted.end();
               return hit != negated;
             }};
   }
 
   std::string range_literal() {
-    static const std::vector<std::string> NAMES = {"Protein", "snacks", "BOISSONS", "Empty", "Unknown"};
+    static const std::vector<std::string> NAMES = {"Protein", "snacks", "BOISSONS", "Empty",
+                                                   "Unknown"};
     return NAMES[pick(NAMES.size())];
   }
 
@@ -266,7 +286,8 @@ class Generator {
     };
     const std::size_t count = 1 + pick(2);
     std::vector<Shape> shapes;
-    std::string json = count == 1 ? R"({"type": "Polygon", "coordinates": )" : R"({"type":"MultiPolygon","coordinates":[)";
+    std::string json = count == 1 ? R"({"type": "Polygon", "coordinates": )"
+                                  : R"({"type":"MultiPolygon","coordinates":[)";
     for (std::size_t i = 0; i < count; ++i) {
       Shape s{};
       s.triangle = pick(3) == 0;
@@ -275,21 +296,23 @@ class Generator {
       std::string rings;
       if (s.triangle) {
         s.x0 = lon(), s.y0 = lat(), s.x1 = lon(), s.y1 = lat(), s.x2 = lon(), s.y2 = lat();
-        rings = "[[" + num(s.x0) + "," + num(s.y0) + "],[" + num(s.x1) + "," + num(s.y1) + "],[" + num(s.x2) + "," +
-                num(s.y2) + "],[" + num(s.x0) + "," + num(s.y0) + "]]";
+        rings = "[[" + num(s.x0) + "," + num(s.y0) + "],[" + num(s.x1) + "," + num(s.y1) + "],[" +
+                num(s.x2) + "," + num(s.y2) + "],[" + num(s.x0) + "," + num(s.y0) + "]]";
       } else {
         s.x0 = lon(), s.x1 = lon(), s.y0 = lat(), s.y1 = lat();
         if (s.x0 > s.x1) std::swap(s.x0, s.x1);
         if (s.y0 > s.y1) std::swap(s.y0, s.y1);
         s.x1 += 0.05, s.y1 += 0.05;
-        rings = "[[" + num(s.x0) + "," + num(s.y0) + "],[" + num(s.x1) + "," + num(s.y0) + "],[" + num(s.x1) + "," +
-                num(s.y1) + "],[" + num(s.x0) + "," + num(s.y1) + "],[" + num(s.x0) + "," + num(s.y0) + "]]";
+        rings = "[[" + num(s.x0) + "," + num(s.y0) + "],[" + num(s.x1) + "," + num(s.y0) + "],[" +
+                num(s.x1) + "," + num(s.y1) + "],[" + num(s.x0) + "," + num(s.y1) + "],[" +
+                num(s.x0) + "," + num(s.y0) + "]]";
         s.hole = pick(2) == 0;
         if (s.hole) {
           s.hx0 = s.x0 + (s.x1 - s.x0) / 4, s.hx1 = s.x1 - (s.x1 - s.x0) / 4;
           s.hy0 = s.y0 + (s.y1 - s.y0) / 4, s.hy1 = s.y1 - (s.y1 - s.y0) / 4;
-          rings += ",[[" + num(s.hx0) + "," + num(s.hy0) + "],[" + num(s.hx0) + "," + num(s.hy1) + "],[" + num(s.hx1) +
-                   "," + num(s.hy1) + "],[" + num(s.hx1) + "," + num(s.hy0) + "],[" + num(s.hx0) + "," + num(s.hy0) + "]]";
+          rings += ",[[" + num(s.hx0) + "," + num(s.hy0) + "],[" + num(s.hx0) + "," + num(s.hy1) +
+                   "],[" + num(s.hx1) + "," + num(s.hy1) + "],[" + num(s.hx1) + "," + num(s.hy0) +
+                   "],[" + num(s.hx0) + "," + num(s.hy0) + "]]";
         }
       }
       json += (i ? "," : "") + std::string("[") + rings + "]";
@@ -311,7 +334,7 @@ class Generator {
                   };
                   const double d1 = side(s.x0, s.y0, s.x1, s.y1), d2 = side(s.x1, s.y1, s.x2, s.y2),
                                d3 = side(s.x2, s.y2, s.x0, s.y0);
-                  const bool neg = d1 < 0 || d2 < 0 || d3 < 0, pos = d1 > 0 || d2 > 0 || d3 > 0;
+                  const bool neg = d1 < 0 || d2 < 0 || d3<0, pos = d1> 0 || d2 > 0 || d3 > 0;
                   if (!(neg && pos)) return true;
                 } else {
                   const bool in_outer = x > s.x0 && x < s.x1 && y > s.y0 && y < s.y1;
@@ -327,75 +350,121 @@ class Generator {
     const Facts* f = &f_;
     const std::shared_ptr<const Reference> ref = ref_;
     switch (pick(24)) {
-      case 0: return compare_number("id", [f](Row r) { return static_cast<double>(f->stores.id[r]); }, steps(90, 2200, 7));
-      case 1: return compare_number("potential", [f](Row r) { return f->stores.potential[r]; }, steps(0, 100, 0.5));
-      case 2: return compare_number("size", [f](Row r) { return static_cast<double>(f->stores.size_sqm[r]); }, steps(0, 4000, 100));
-      case 3: return compare_number("frequency", [f](Row r) { return static_cast<double>(f->stores.frequency_days[r]); }, steps(0, 50, 7));
-      case 4: return compare_number("rep", [f](Row r) { return static_cast<double>(f->stores.rep[r]); }, steps(0, 5, 1));
-      case 5: return compare_number(word("lat"), [f](Row r) { return f->stores.lat[r]; }, steps(45.3, 46.2, 0.01));
-      case 6: return compare_number("lon", [f](Row r) { return f->stores.lon[r]; }, steps(4.4, 5.3, 0.01));
-      case 7: return compare_number("days_since_visit", [ref](Row r) { return ref->days_since_visit(r); }, steps(0, 250, 3));
+      case 0:
+        return compare_number(
+            "id", [f](Row r) { return static_cast<double>(f->stores.id[r]); }, steps(90, 2200, 7));
+      case 1:
+        return compare_number(
+            "potential", [f](Row r) { return f->stores.potential[r]; }, steps(0, 100, 0.5));
+      case 2:
+        return compare_number(
+            "size", [f](Row r) { return static_cast<double>(f->stores.size_sqm[r]); },
+            steps(0, 4000, 100));
+      case 3:
+        return compare_number(
+            "frequency", [f](Row r) { return static_cast<double>(f->stores.frequency_days[r]); },
+            steps(0, 50, 7));
+      case 4:
+        return compare_number(
+            "rep", [f](Row r) { return static_cast<double>(f->stores.rep[r]); }, steps(0, 5, 1));
+      case 5:
+        return compare_number(
+            word("lat"), [f](Row r) { return f->stores.lat[r]; }, steps(45.3, 46.2, 0.01));
+      case 6:
+        return compare_number(
+            "lon", [f](Row r) { return f->stores.lon[r]; }, steps(4.4, 5.3, 0.01));
+      case 7:
+        return compare_number(
+            "days_since_visit", [ref](Row r) { return ref->days_since_visit(r); },
+            steps(0, 250, 3));
       case 8: {
         const int d = std::vector<int>{1, 7, 30, 90, 365}[pick(5)];
-        return compare_number("visits(" + std::to_string(d) + ")", [ref, d](Row r) { return ref->visits(r, d); }, steps(0, 5, 1));
+        return compare_number(
+            "visits(" + std::to_string(d) + ")", [ref, d](Row r) { return ref->visits(r, d); },
+            steps(0, 5, 1));
       }
       case 9: {
         const int w = 1 + static_cast<int>(pick(12));
-        return compare_number("sales(" + std::to_string(w) + ")", [ref, w](Row r) { return ref->sales(r, w); },
-                              steps(0, 40000, 250));
+        return compare_number(
+            "sales(" + std::to_string(w) + ")", [ref, w](Row r) { return ref->sales(r, w); },
+            steps(0, 40000, 250));
       }
       case 10: {
         const int w = 1 + static_cast<int>(pick(6));
-        return compare_number("sales_trend( " + std::to_string(w) + " )", [ref, w](Row r) {
-          const double recent = ref->sales(r, w), earlier = ref->sales(r, 2 * w) - recent;
-          return earlier == 0 ? std::nan("") : 100.0 * (recent - earlier) / earlier;
-        }, steps(-100, 300, 5));
+        return compare_number(
+            "sales_trend( " + std::to_string(w) + " )",
+            [ref, w](Row r) {
+              const double recent = ref->sales(r, w), earlier = ref->sales(r, 2 * w) - recent;
+              return earlier == 0 ? std::nan("") : 100.0 * (recent - earlier) / earlier;
+            },
+            steps(-100, 300, 5));
       }
-      case 11: case 12: {
+      case 11:
+      case 12: {
         const std::string range = range_literal();
-        return compare_number("dn(" + text_literal(range) + ")", [ref, range](Row r) { return ref->dn(r, range); },
-                              steps(0, 100, 10));
+        return compare_number(
+            "dn(" + text_literal(range) + ")", [ref, range](Row r) { return ref->dn(r, range); },
+            steps(0, 100, 10));
       }
       case 13: {
         const std::string range = range_literal();
-        return compare_number("oos(\"" + range + "\")", [ref, range](Row r) { return ref->oos(r, range); }, steps(0, 100, 12.5));
+        return compare_number(
+            "oos(\"" + range + "\")", [ref, range](Row r) { return ref->oos(r, range); },
+            steps(0, 100, 12.5));
       }
       case 14: {
         const std::string range = range_literal();
-        return compare_number("FACINGS(\"" + range + "\")", [ref, range](Row r) { return ref->facings(r, range); }, steps(0, 30, 1));
+        return compare_number(
+            "FACINGS(\"" + range + "\")", [ref, range](Row r) { return ref->facings(r, range); },
+            steps(0, 30, 1));
       }
       case 15: {
         std::vector<std::string> names;
-        for (int c = 0; c < 7; ++c) names.emplace_back(core::to_string(static_cast<core::Channel>(c)));
-        return compare_text("channel", [f, names](Row r) { return names[f->stores.channel[r]]; }, names);
+        for (int c = 0; c < 7; ++c)
+          names.emplace_back(core::to_string(static_cast<core::Channel>(c)));
+        return compare_text(
+            "channel", [f, names](Row r) { return names[f->stores.channel[r]]; }, names);
       }
-      case 16: return compare_text("banner", [f](Row r) { return f->banners.text(f->stores.banner[r]); },
-                                   {"Carrefour", "leclerc", "INTERMARCHÉ", "système u", "épi", "Auchan"});
-      case 17: return compare_text("town", [f](Row r) { return f->towns.text(f->stores.town[r]); },
-                                   {"lyon", "ÉCULLY", "Villeurbanne", "saint-étienne", "Paris"});
-      case 18: return compare_text("department", [f](Row r) { return f->departments.text(f->stores.department[r]); },
-                                   {"69", "42", "2a", "01", "75"});
-      case 19: return compare_text("Region", [f](Row r) { return f->regions.text(f->stores.region[r]); },
-                                   {"auvergne-rhône-alpes", "CORSE", "île-de-france", "Bretagne"});
-      case 20: return compare_text("code", [f](Row r) { return f->stores.code[r]; }, {"S100", "s101", "S1500", "S9"});
+      case 16:
+        return compare_text("banner", [f](Row r) { return f->banners.text(f->stores.banner[r]); },
+                            {"Carrefour", "leclerc", "INTERMARCHÉ", "système u", "épi", "Auchan"});
+      case 17:
+        return compare_text("town", [f](Row r) { return f->towns.text(f->stores.town[r]); },
+                            {"lyon", "ÉCULLY", "Villeurbanne", "saint-étienne", "Paris"});
+      case 18:
+        return compare_text("department",
+                            [f](Row r) { return f->departments.text(f->stores.department[r]); },
+                            {"69", "42", "2a", "01", "75"});
+      case 19:
+        return compare_text("Region", [f](Row r) { return f->regions.text(f->stores.region[r]); },
+                            {"auvergne-rhône-alpes", "CORSE", "île-de-france", "Bretagne"});
+      case 20:
+        return compare_text("code", [f](Row r) { return f->stores.code[r]; },
+                            {"S100", "s101", "S1500", "S9"});
       case 21: {
-        static const std::vector<std::string> TAG_LITERALS = {"bio", "CLOSED_SUNDAYS", "drive", "premium", "écologique", "vegan"};
+        static const std::vector<std::string> TAG_LITERALS = {"bio",     "CLOSED_SUNDAYS", "drive",
+                                                              "premium", "écologique",     "vegan"};
         const std::string tag = TAG_LITERALS[pick(TAG_LITERALS.size())];
         return {word("tags") + " " + word("has") + " " + text_literal(tag), [f, tag](Row r) {
-                  for (std::uint32_t k = f->stores.tag_begin[r]; k < f->stores.tag_begin[r + 1]; ++k)
+                  for (std::uint32_t k = f->stores.tag_begin[r]; k < f->stores.tag_begin[r + 1];
+                       ++k)
                     if (ref_fold(f->tags.text(f->stores.tag_code[k])) == ref_fold(tag)) return true;
                   return false;
                 }};
       }
       case 22: {
         if (pick(2) == 0) return {"assigned", [f](Row r) { return f->stores.rep[r] != 0; }};
-        const double lat = std::round(uniform(45.4, 46.1) * 1000) / 1000, lon = std::round(uniform(4.5, 5.2) * 1000) / 1000;
+        const double lat = std::round(uniform(45.4, 46.1) * 1000) / 1000,
+                     lon = std::round(uniform(4.5, 5.2) * 1000) / 1000;
         const double km = std::round(uniform(0.5, 40) * 10) / 10;
-        return {word("within") + "(" + num(lat) + ", " + num(lon) + "," + num(km) + ")", [f, lat, lon, km](Row r) {
-                  return core::great_circle_distance({f->stores.lat[r], f->stores.lon[r]}, {lat, lon}) <= km * 1000;
+        return {word("within") + "(" + num(lat) + ", " + num(lon) + "," + num(km) + ")",
+                [f, lat, lon, km](Row r) {
+                  return core::great_circle_distance({f->stores.lat[r], f->stores.lon[r]},
+                                                     {lat, lon}) <= km * 1000;
                 }};
       }
-      default: return polygon();
+      default:
+        return polygon();
     }
   }
 

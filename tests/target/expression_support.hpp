@@ -25,7 +25,8 @@ inline constexpr auto DONE = static_cast<std::uint8_t>(core::VisitStatus::done);
 struct StoreSpec {
   std::string name = "Store";
   core::Channel channel = core::Channel::super;
-  std::string banner = "Carrefour", town = "Lyon", department = "69", region = "Auvergne-Rhône-Alpes";
+  std::string banner = "Carrefour", town = "Lyon", department = "69",
+              region = "Auvergne-Rhône-Alpes";
   double lat = 45.76, lon = 4.84, potential = 50;
   int size = 1000, frequency = 14;
   Id rep = 1;
@@ -75,7 +76,8 @@ inline std::uint32_t add_visit(Facts& f, Row store, std::uint8_t status, UnixSec
   return static_cast<std::uint32_t>(f.visits.size() - 1);
 }
 
-inline void add_audit(Facts& f, std::uint32_t visit, std::uint32_t product, bool present, bool oos, int facings) {
+inline void add_audit(Facts& f, std::uint32_t visit, std::uint32_t product, bool present, bool oos,
+                      int facings) {
   f.audits.visit.push_back(visit);
   f.audits.store.push_back(f.visits.store[visit]);
   f.audits.product.push_back(product);
@@ -86,18 +88,23 @@ inline void add_audit(Facts& f, std::uint32_t visit, std::uint32_t product, bool
   f.audits.facings.push_back(static_cast<std::int16_t>(facings));
 }
 
-inline const std::vector<std::string> BANNERS = {"Carrefour", "LECLERC", "Intermarché", "Système U", "ÉPI"};
-inline const std::vector<std::string> TOWNS = {"Lyon", "Écully", "VILLEURBANNE", "Bron", "Saint-Étienne"};
+inline const std::vector<std::string> BANNERS = {"Carrefour", "LECLERC", "Intermarché", "Système U",
+                                                 "ÉPI"};
+inline const std::vector<std::string> TOWNS = {"Lyon", "Écully", "VILLEURBANNE", "Bron",
+                                               "Saint-Étienne"};
 inline const std::vector<std::string> DEPARTMENTS = {"69", "42", "2A", "01"};
 inline const std::vector<std::string> REGIONS = {"Auvergne-Rhône-Alpes", "Corse", "Île-de-France"};
-inline const std::vector<std::string> TAGS = {"bio", "closed_sundays", "Drive", "Premium", "Écologique"};
+inline const std::vector<std::string> TAGS = {"bio", "closed_sundays", "Drive", "Premium",
+                                              "Écologique"};
 inline const std::vector<std::string> RANGES = {"Protein", "Snacks", "Boissons", "Empty"};
 
 // A seeded random snapshot: stores around Lyon (a few without coordinates), 30 products in
 // 3 ranges plus an empty one, visits of every status, audits at done visits, 30 weeks of sales.
 inline Facts random_facts(std::uint64_t seed, std::size_t stores) {
   std::mt19937_64 rng(seed);
-  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   Facts f;
   f.now = 20'000 * DAY + 13 * 3600;
@@ -136,13 +143,16 @@ inline Facts random_facts(std::uint64_t seed, std::size_t stores) {
       if (status != DONE) continue;
       const int audits = static_cast<int>(pick(8));
       for (int a = 0; a < audits; ++a)
-        add_audit(f, visit, static_cast<std::uint32_t>(pick(30)), pick(3) != 0, pick(4) == 0, static_cast<int>(pick(6)));
+        add_audit(f, visit, static_cast<std::uint32_t>(pick(30)), pick(3) != 0, pick(4) == 0,
+                  static_cast<int>(pick(6)));
     }
   }
   f.sales_weeks = 30;
-  f.sales_first_week = monday_of(f.today()) - 7 * 28;  // the last 28 complete weeks and this one... and next
+  f.sales_first_week =
+      monday_of(f.today()) - 7 * 28;  // the last 28 complete weeks and this one... and next
   f.sales_revenue.resize(static_cast<std::size_t>(f.sales_weeks) * stores);
-  for (auto& v : f.sales_revenue) v = pick(4) == 0 ? 0.0f : static_cast<float>(std::round(uniform(0, 5000)));
+  for (auto& v : f.sales_revenue)
+    v = pick(4) == 0 ? 0.0f : static_cast<float>(std::round(uniform(0, 5000)));
   f.index();
   return f;
 }

@@ -27,8 +27,9 @@ class ExpressionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     f.now = 20'000 * DAY + 10 * 3600;  // a Tuesday
-    auto store = [&](std::string name, core::Channel channel, std::string banner, std::string town, double lat,
-                     double lon, double potential, Id rep, std::vector<std::string> tags) {
+    auto store = [&](std::string name, core::Channel channel, std::string banner, std::string town,
+                     double lat, double lon, double potential, Id rep,
+                     std::vector<std::string> tags) {
       StoreSpec s;
       s.name = std::move(name);
       s.channel = channel;
@@ -43,22 +44,32 @@ class ExpressionTest : public ::testing::Test {
       return add_store(f, s);
     };
     using core::Channel;
-    store("Carrefour Part-Dieu", Channel::hyper, "Carrefour", "Lyon", 45.7606, 4.8590, 72.5, 1, {"bio", "closed_sundays"});  // 0
-    store("Inter Villeurbanne", Channel::super, "Intermarché", "Villeurbanne", 45.7719, 4.8902, 60, 1, {"Bio"});        // 1
-    store("Proxi Écully", Channel::proxi, "Proxi", "Écully", 45.7745, 4.7775, 30, 0, {});                              // 2
-    store("Géant Saint-Étienne", Channel::hyper, "Casino", "Saint-Étienne", 45.4397, 4.3872, 90, 2, {"premium"});     // 3
-    store("Drive Paris", Channel::drive, "Leclerc", "Paris", 48.8566, 2.3522, 80, 3, {"Drive"});                      // 4
-    store("Super Bron", Channel::super, "Système U", "Bron", 45.7380, 4.9130, 45, 1, {"closed_sundays"});             // 5
-    store("Cash Vénissieux", Channel::cash_carry, "Metro", "Vénissieux", 45.6975, 4.8870, 55, 2, {});                 // 6
-    store("Spécialiste Lyon", Channel::specialist, "Bio c' Bon", "LYON", 45.7640, 4.8357, 20, 1, {"BIO"});            // 7
-    store("Hyper Vaulx", Channel::hyper, "Auchan", "Vaulx-en-Velin", 45.7780, 4.9210, 65, 1, {});                     // 8
-    store("Other Caluire", Channel::other, "Indépendant", "Caluire", 45.7950, 4.8460, 10, 0, {"ÉCOLOGIQUE"});         // 9
-    store("Super Oullins", Channel::super, "Carrefour Market", "Oullins", 45.7140, 4.8070, 58, 2, {});               // 10
-    store("Proxi Tassin", Channel::proxi, "Spar", "Tassin", 45.7620, 4.7620, 35, 3, {});                              // 11
+    store("Carrefour Part-Dieu", Channel::hyper, "Carrefour", "Lyon", 45.7606, 4.8590, 72.5, 1,
+          {"bio", "closed_sundays"});  // 0
+    store("Inter Villeurbanne", Channel::super, "Intermarché", "Villeurbanne", 45.7719, 4.8902, 60,
+          1, {"Bio"});                                                                     // 1
+    store("Proxi Écully", Channel::proxi, "Proxi", "Écully", 45.7745, 4.7775, 30, 0, {});  // 2
+    store("Géant Saint-Étienne", Channel::hyper, "Casino", "Saint-Étienne", 45.4397, 4.3872, 90, 2,
+          {"premium"});  // 3
+    store("Drive Paris", Channel::drive, "Leclerc", "Paris", 48.8566, 2.3522, 80, 3,
+          {"Drive"});  // 4
+    store("Super Bron", Channel::super, "Système U", "Bron", 45.7380, 4.9130, 45, 1,
+          {"closed_sundays"});  // 5
+    store("Cash Vénissieux", Channel::cash_carry, "Metro", "Vénissieux", 45.6975, 4.8870, 55, 2,
+          {});  // 6
+    store("Spécialiste Lyon", Channel::specialist, "Bio c' Bon", "LYON", 45.7640, 4.8357, 20, 1,
+          {"BIO"});  // 7
+    store("Hyper Vaulx", Channel::hyper, "Auchan", "Vaulx-en-Velin", 45.7780, 4.9210, 65, 1,
+          {});  // 8
+    store("Other Caluire", Channel::other, "Indépendant", "Caluire", 45.7950, 4.8460, 10, 0,
+          {"ÉCOLOGIQUE"});  // 9
+    store("Super Oullins", Channel::super, "Carrefour Market", "Oullins", 45.7140, 4.8070, 58, 2,
+          {});                                                                            // 10
+    store("Proxi Tassin", Channel::proxi, "Spar", "Tassin", 45.7620, 4.7620, 35, 3, {});  // 11
 
     for (int p = 0; p < 4; ++p) add_product(f, "Protein");  // 0..3
-    add_product(f, "Snacks");                                // 4
-    add_product(f, "Snacks");                                // 5
+    add_product(f, "Snacks");                               // 4
+    add_product(f, "Snacks");                               // 5
     f.ranges.code("Empty");
     f.assortment[static_cast<int>(Channel::hyper)] = {0, 1, 2, 3, 4, 5};
     f.assortment[static_cast<int>(Channel::super)] = {0, 1, 4};
@@ -71,11 +82,12 @@ class ExpressionTest : public ::testing::Test {
     add_audit(f, v1a, 1, true, false, 3);
     const auto v1 = add_visit(f, 1, DONE, f.now - 40 * DAY);
     add_audit(f, v1, 0, true, false, 5);
-    add_audit(f, v1, 1, false, false, 0);  // the latest audit of P1 in store 1: absent
+    add_audit(f, v1, 1, false, false, 0);       // the latest audit of P1 in store 1: absent
     add_visit(f, 2, PLANNED, f.now + 2 * DAY);  // store 2: never visited
     add_visit(f, 3, DONE, f.now - 5 * DAY);
     add_visit(f, 3, DONE, f.now - 25 * DAY);
-    for (Row r = 4; r < 12; ++r) add_visit(f, r, DONE, f.now - static_cast<UnixSeconds>(r) * 7 * DAY);
+    for (Row r = 4; r < 12; ++r)
+      add_visit(f, r, DONE, f.now - static_cast<UnixSeconds>(r) * 7 * DAY);
 
     f.sales_weeks = 10;
     f.sales_first_week = monday_of(f.today()) - 7 * 9;  // weeks -9 .. 0 (0: this week)
@@ -83,11 +95,11 @@ class ExpressionTest : public ::testing::Test {
     auto sale = [&](int weeks_ago, Row r, float v) {
       f.sales_revenue[static_cast<std::size_t>(9 - weeks_ago) * f.stores.size() + r] = v;
     };
-    for (int w = 1; w <= 4; ++w) sale(w, 0, 100);   // store 0: 400 over the last 4 weeks
-    for (int w = 5; w <= 8; ++w) sale(w, 0, 50);    // ... 200 over the 4 before: +100 %
-    for (int w = 1; w <= 4; ++w) sale(w, 1, 10);    // store 1: nothing before: trend missing
-    for (int w = 1; w <= 8; ++w) sale(w, 3, 100);   // store 3: flat
-    sale(0, 3, 99999);                              // this week is not complete: never counted
+    for (int w = 1; w <= 4; ++w) sale(w, 0, 100);  // store 0: 400 over the last 4 weeks
+    for (int w = 5; w <= 8; ++w) sale(w, 0, 50);   // ... 200 over the 4 before: +100 %
+    for (int w = 1; w <= 4; ++w) sale(w, 1, 10);   // store 1: nothing before: trend missing
+    for (int w = 1; w <= 8; ++w) sale(w, 3, 100);  // store 3: flat
+    sale(0, 3, 99999);                             // this week is not complete: never counted
     f.index();
   }
 
@@ -103,8 +115,10 @@ TEST_F(ExpressionTest, ComparesNumbersAndText) {
   EXPECT_EQ(rows("potential >= 60"), (std::vector<Row>{0, 1, 3, 4, 8}));
   EXPECT_EQ(rows("potential = 72.5"), (std::vector<Row>{0}));
   EXPECT_EQ(rows("channel = \"hyper\""), (std::vector<Row>{0, 3, 8}));
-  EXPECT_EQ(rows("channel in ('HYPER', \"Super\") and potential > 60"), (std::vector<Row>{0, 3, 8}));
-  EXPECT_EQ(rows("channel not in (\"hyper\", \"super\", \"proxi\")"), (std::vector<Row>{4, 6, 7, 9}));
+  EXPECT_EQ(rows("channel in ('HYPER', \"Super\") and potential > 60"),
+            (std::vector<Row>{0, 3, 8}));
+  EXPECT_EQ(rows("channel not in (\"hyper\", \"super\", \"proxi\")"),
+            (std::vector<Row>{4, 6, 7, 9}));
   EXPECT_EQ(rows("rep = 0"), (std::vector<Row>{2, 9}));
   EXPECT_EQ(rows("not assigned"), (std::vector<Row>{2, 9}));
   EXPECT_EQ(rows("town = \"lyon\""), (std::vector<Row>{0, 7}));  // "Lyon" and "LYON"
@@ -117,8 +131,10 @@ TEST_F(ExpressionTest, ComparesNumbersAndText) {
 
 TEST_F(ExpressionTest, PrecedenceIsNotThenAndThenOr) {
   // not > and > or: "a or b and not c" is "a or (b and (not c))".
-  EXPECT_EQ(rows("rep = 3 or channel = \"hyper\" and not potential > 70"), (std::vector<Row>{4, 8, 11}));
-  EXPECT_EQ(rows("(rep = 3 or channel = \"hyper\") and not potential > 70"), (std::vector<Row>{8, 11}));
+  EXPECT_EQ(rows("rep = 3 or channel = \"hyper\" and not potential > 70"),
+            (std::vector<Row>{4, 8, 11}));
+  EXPECT_EQ(rows("(rep = 3 or channel = \"hyper\") and not potential > 70"),
+            (std::vector<Row>{8, 11}));
   EXPECT_EQ(rows("NOT (rep = 3 OR rep = 2) And Potential < 40"), (std::vector<Row>{2, 7, 9}));
 }
 
@@ -184,8 +200,10 @@ TEST_F(ExpressionTest, Geography) {
   EXPECT_EQ(rows("in_polygon(" + multi + ")"), (std::vector<Row>{3, 4}));
   EXPECT_EQ(rows("in_polygon('" + multi + "')"), (std::vector<Row>{3, 4}));
   // Braces inside JSON strings do not end the object.
-  EXPECT_EQ(rows(R"(in_polygon({"type":"Polygon","name":"a } b","coordinates":[[[2,48],[3,48],[3,49],[2,49],[2,48]]]}))"),
-            (std::vector<Row>{4}));
+  EXPECT_EQ(
+      rows(
+          R"(in_polygon({"type":"Polygon","name":"a } b","coordinates":[[[2,48],[3,48],[3,49],[2,49],[2,48]]]}))"),
+      (std::vector<Row>{4}));
 }
 
 TEST_F(ExpressionTest, TheExampleFromTheBrief) {
@@ -196,17 +214,22 @@ TEST_F(ExpressionTest, TheExampleFromTheBrief) {
   EXPECT_EQ(e.clause_count(), 6);
   EXPECT_EQ(select(e, f), (std::vector<Row>{8}));
   EXPECT_EQ(e.reads(), Reads::STORES | Reads::VISITS | Reads::AUDITS | Reads::CLOCK);
-  EXPECT_EQ(e.canonical(),
-            R"(channel in ("hyper", "super") and potential >= 60 and within(45.76, 4.84, 30) and dn("Protein") < 50 )"
-            R"(and days_since_visit > 21 and not tags has "closed_sundays")");
+  EXPECT_EQ(
+      e.canonical(),
+      R"(channel in ("hyper", "super") and potential >= 60 and within(45.76, 4.84, 30) and dn("Protein") < 50 )"
+      R"(and days_since_visit > 21 and not tags has "closed_sundays")");
 }
 
 TEST_F(ExpressionTest, CanonicalForm) {
-  const auto canon = [&](std::string_view text) { return Expression::parse(text, registry).canonical(); };
-  EXPECT_EQ(canon("POTENTIAL>=60.0 AND (rep=1 OR rep=2)"), "potential >= 60 and (rep = 1 or rep = 2)");
+  const auto canon = [&](std::string_view text) {
+    return Expression::parse(text, registry).canonical();
+  };
+  EXPECT_EQ(canon("POTENTIAL>=60.0 AND (rep=1 OR rep=2)"),
+            "potential >= 60 and (rep = 1 or rep = 2)");
   EXPECT_EQ(canon("((rep=1 and rep=2) and rep=3) or (rep=4 or not (rep=5 or rep=6))"),
             "rep = 1 and rep = 2 and rep = 3 or rep = 4 or not (rep = 5 or rep = 6)");
-  EXPECT_EQ(canon("not not assigned and not (assigned and rep = 1)"), "not not assigned and not (assigned and rep = 1)");
+  EXPECT_EQ(canon("not not assigned and not (assigned and rep = 1)"),
+            "not not assigned and not (assigned and rep = 1)");
   EXPECT_EQ(canon(R"(dn('Pro\\tein') in (1.50, -2e3) and name != 'it\'s "x"')"),
             R"(dn("Pro\\tein") in (1.5, -2000) and name != "it's \"x\"")");
   EXPECT_EQ(canon("Tags HAS 'Bio' and Sales(4)>1E3"), R"(tags has "Bio" and sales(4) > 1000)");
@@ -214,7 +237,9 @@ TEST_F(ExpressionTest, CanonicalForm) {
 
 TEST_F(ExpressionTest, Explain) {
   const Expression e = Expression::parse(
-      "potential > 70 and (days_since_visit > 30 or within(45.76, 4.84, 5)) and not tags has \"bio\"", registry);
+      "potential > 70 and (days_since_visit > 30 or within(45.76, 4.84, 5)) and not tags has "
+      "\"bio\"",
+      registry);
   const Explanation x = explain(e, f, 0);
   EXPECT_FALSE(x.met);
   ASSERT_EQ(x.children.size(), 3u);
@@ -256,11 +281,17 @@ TEST_F(ExpressionTest, RegistryTakesCustomFields) {
   // A field computed from another module's data, captured by the provider.
   auto risk = std::make_shared<std::vector<double>>(f.stores.size(), 0.1);
   (*risk)[5] = 0.9;
-  r.add(FieldSpec{"risk", Type::number, {}, "churn risk (AI)", Reads::CUSTOM | Reads::VISITS, {},
-                  [risk](const Facts&, std::span<const Arg>, std::span<const Row> rows, Column& out) {
-                    out.number.resize(rows.size());
-                    for (std::size_t i = 0; i < rows.size(); ++i) out.number[i] = (*risk)[rows[i]];
-                  }});
+  r.add(
+      FieldSpec{"risk",
+                Type::number,
+                {},
+                "churn risk (AI)",
+                Reads::CUSTOM | Reads::VISITS,
+                {},
+                [risk](const Facts&, std::span<const Arg>, std::span<const Row> rows, Column& out) {
+                  out.number.resize(rows.size());
+                  for (std::size_t i = 0; i < rows.size(); ++i) out.number[i] = (*risk)[rows[i]];
+                }});
   const Expression e = Expression::parse("risk > 0.5 or potential = 90", r);
   EXPECT_EQ(select(e, f), (std::vector<Row>{3, 5}));
   EXPECT_EQ(e.reads(), Reads::CUSTOM | Reads::VISITS | Reads::STORES);
@@ -291,11 +322,14 @@ TEST_F(ExpressionTest, ErrorsPointAtTheOffendingToken) {
   std::string list = "rep in (0";
   for (int i = 0; i < 1000; ++i) list += ", 1";
   list += ")";
-  const std::string open_ring = R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[3,49],[2,49]]]}))";
+  const std::string open_ring =
+      R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[3,49],[2,49]]]}))";
   const std::vector<BadInput> cases = {
       {"potentail > 5", 0, "unknown field `potentail`; did you mean `potential`?"},
-      {"potential potential2", 10, "expected a comparison operator after field `potential`, found `potential2`"},
-      {"(potential > 5", 14, "expected `)` to close the `(` at column 1, found the end of the expression"},
+      {"potential potential2", 10,
+       "expected a comparison operator after field `potential`, found `potential2`"},
+      {"(potential > 5", 14,
+       "expected `)` to close the `(` at column 1, found the end of the expression"},
       {"potential > 5)", 13, "unmatched `)`"},
       {"potential == 5", 10, "unknown operator `==`; use `=`"},
       {"potential <> 5", 10, "unknown operator `<>`; use `!=`"},
@@ -318,7 +352,8 @@ TEST_F(ExpressionTest, ErrorsPointAtTheOffendingToken) {
       {"within(45.7, 4.8)", 16, "expected `,` between the arguments of within"},
       {"within(95, 4.8, 3)", 7, "argument `lat` of within() must be between -90 and 90"},
       {"within(45, 4.8, -3)", 16, "argument `km`"},
-      {"potential > 5 and", 17, "expected a field, a function, `not` or `(`, found the end of the expression"},
+      {"potential > 5 and", 17,
+       "expected a field, a function, `not` or `(`, found the end of the expression"},
       {"potential > 5 potential < 3", 14, "expected `and`, `or` or the end of the expression"},
       {"and potential > 5", 0, "expected a field"},
       {"potential > 5 # comment", 14, "unexpected character `#`"},
@@ -337,10 +372,14 @@ TEST_F(ExpressionTest, ErrorsPointAtTheOffendingToken) {
       {"in_polygon(3)", 11, "in_polygon() takes a GeoJSON"},
       {"in_polygon({\"type\":\"Polygon\"", 11, "unterminated GeoJSON object"},
       {open_ring, 11, "ring 0 of the polygon is not closed"},
-      {R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[2,48]]]}))", 11, "needs at least 4"},
-      {R"(in_polygon({"type":"Point","coordinates":[2,48]}))", 11, "\"type\" must be \"Polygon\" or \"MultiPolygon\""},
-      {R"(in_polygon({"type":"Polygon","coordinates":[[[200,48],[3,48],[3,49],[200,48]]]}))", 11, "longitude 200"},
-      {R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[3,49],[2,48]],]}))", 74, "invalid GeoJSON"},
+      {R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[2,48]]]}))", 11,
+       "needs at least 4"},
+      {R"(in_polygon({"type":"Point","coordinates":[2,48]}))", 11,
+       "\"type\" must be \"Polygon\" or \"MultiPolygon\""},
+      {R"(in_polygon({"type":"Polygon","coordinates":[[[200,48],[3,48],[3,49],[200,48]]]}))", 11,
+       "longitude 200"},
+      {R"(in_polygon({"type":"Polygon","coordinates":[[[2,48],[3,48],[3,49],[2,48]],]}))", 74,
+       "invalid GeoJSON"},
       {R"(in_polygon('{"type":"Polygon"}'))", 11, "missing \"coordinates\""},
       {deep, 32, "nested deeper than 32 levels"},
       {nots + "assigned", 128, "nested deeper than 32 levels"},
@@ -357,7 +396,8 @@ TEST_F(ExpressionTest, ErrorsPointAtTheOffendingToken) {
     } catch (const ExpressionError& e) {
       EXPECT_EQ(e.position(), c.position) << e.what();
       EXPECT_NE(e.message().find(c.fragment), std::string::npos) << e.message();
-      EXPECT_EQ(std::string(e.what()), "at column " + std::to_string(c.position + 1) + ": " + e.message());
+      EXPECT_EQ(std::string(e.what()),
+                "at column " + std::to_string(c.position + 1) + ": " + e.message());
     }
   }
 }
@@ -373,7 +413,8 @@ TEST_F(ExpressionTest, ErrorsListWhatWasExpected) {
     Expression::parse("potential", registry);
     FAIL();
   } catch (const ExpressionError& e) {
-    EXPECT_EQ(e.expected(), (std::vector<std::string>{"=", "!=", "<", "<=", ">", ">=", "in", "not in"}));
+    EXPECT_EQ(e.expected(),
+              (std::vector<std::string>{"=", "!=", "<", "<=", ">", ">=", "in", "not in"}));
   }
   try {
     Expression::parse("channel = \"hypermarket\"", registry);
@@ -417,7 +458,8 @@ TEST(ExpressionProperty, SelectMatchesTheReference) {
     SCOPED_TRACE(g.text);
     // With the Facts, an unknown range is a parse error; without, an empty range.
     const bool unknown_range = testing::ref_fold(g.text).find("unknown") != std::string::npos;
-    const Expression e = Expression::parse(g.text, registry, {}, i % 2 && !unknown_range ? &facts : nullptr);
+    const Expression e =
+        Expression::parse(g.text, registry, {}, i % 2 && !unknown_range ? &facts : nullptr);
     std::vector<Row> expected;
     for (Row r = 0; r < facts.stores.size(); ++r)
       if (g.holds(r)) expected.push_back(r);
@@ -428,7 +470,8 @@ TEST(ExpressionProperty, SelectMatchesTheReference) {
 
     std::vector<Row> subset;
     const std::size_t k = rng() % 300;
-    for (std::size_t j = 0; j < k; ++j) subset.push_back(static_cast<Row>(rng() % facts.stores.size()));
+    for (std::size_t j = 0; j < k; ++j)
+      subset.push_back(static_cast<Row>(rng() % facts.stores.size()));
     const auto flags = evaluate(e, facts, subset, i % 3 ? &cache : nullptr);
     for (std::size_t j = 0; j < k; ++j)
       ASSERT_EQ(flags[j], std::binary_search(expected.begin(), expected.end(), subset[j]) ? 1 : 0);

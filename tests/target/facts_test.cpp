@@ -16,8 +16,8 @@ constexpr auto CANCELLED = static_cast<std::uint8_t>(core::VisitStatus::cancelle
 
 void add_store(Facts& f, Id id) {
   f.stores.id.push_back(id);
-  f.stores.code.push_back("S" + std::to_string(id));
-  f.stores.name.push_back("Store " + std::to_string(id));
+  f.stores.code.push_back(std::string("S").append(std::to_string(id)));
+  f.stores.name.push_back(std::string("Store ").append(std::to_string(id)));
   f.stores.channel.push_back(0);
   f.stores.banner.push_back(0);
   f.stores.town.push_back(0);
@@ -34,7 +34,7 @@ void add_store(Facts& f, Id id) {
 
 void add_product(Facts& f, Id id, std::string_view range) {
   f.products.id.push_back(id);
-  f.products.sku.push_back("P" + std::to_string(id));
+  f.products.sku.push_back(std::string("P").append(std::to_string(id)));
   f.products.range.push_back(f.ranges.code(range));
 }
 
@@ -229,7 +229,8 @@ TEST(Geography, EveryMainlandDepartmentHasOneOfThirteenRegions) {
   int departments = 0;
   for (int d = 1; d <= 95; ++d) {
     if (d == 20) continue;
-    const std::string code = (d < 10 ? "0" : "") + std::to_string(d);
+    std::string code = d < 10 ? "0" : "";
+    code += std::to_string(d);
     const auto region = region_of_department(code);
     EXPECT_FALSE(region.empty()) << code;
     regions.insert(region);

@@ -22,8 +22,8 @@ constexpr auto CANCELLED = static_cast<std::uint8_t>(core::VisitStatus::cancelle
 void add_store(Facts& f, double potential, std::int32_t frequency_days) {
   const auto r = f.stores.size();
   f.stores.id.push_back(static_cast<Id>(r + 1));
-  f.stores.code.push_back("S" + std::to_string(r));
-  f.stores.name.push_back("Store " + std::to_string(r));
+  f.stores.code.push_back(std::string("S").append(std::to_string(r)));
+  f.stores.name.push_back(std::string("Store ").append(std::to_string(r)));
   f.stores.channel.push_back(0);
   f.stores.banner.push_back(0);
   f.stores.town.push_back(0);
@@ -40,7 +40,7 @@ void add_store(Facts& f, double potential, std::int32_t frequency_days) {
 
 void add_product(Facts& f, std::string_view range) {
   f.products.id.push_back(static_cast<Id>(f.products.size() + 100));
-  f.products.sku.push_back("P" + std::to_string(f.products.size()));
+  f.products.sku.push_back(std::string("P").append(std::to_string(f.products.size())));
   f.products.range.push_back(f.ranges.code(range));
 }
 

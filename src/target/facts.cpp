@@ -129,6 +129,16 @@ void Facts::index() {
     if (a == NONE) continue;
     latest_state[i] = !audits.present[a] ? ABSENT : audits.out_of_stock[a] ? OUT_OF_STOCK : PRESENT;
   }
+
+  sales_by_store.clear();
+  const auto n_weeks = static_cast<std::size_t>(std::max(sales_weeks, 0));
+  if (n_weeks > 0 && sales_revenue.size() == n * n_weeks) {
+    sales_by_store.resize(n * n_weeks);
+    for (std::size_t w = 0; w < n_weeks; ++w) {
+      const float* week = sales_revenue.data() + w * n;
+      for (std::size_t r = 0; r < n; ++r) sales_by_store[r * n_weeks + w] = week[r];
+    }
+  }
 }
 
 std::optional<Row> Facts::row(Id store_id) const {
@@ -140,6 +150,8 @@ std::optional<Row> Facts::row(Id store_id) const {
 double Facts::sales_over(Row r, int weeks) const {
   const std::size_t n = stores.size();
   if (r >= n || weeks <= 0 || sales_weeks <= 0) return 0;
+  const auto n_weeks = static_cast<std::size_t>(sales_weeks);
+  const bool by_store = sales_by_store.size() == n * n_weeks;
   const Day this_week = monday_of(today());
   double total = 0;
   for (int k = 1; k <= weeks; ++k) {
@@ -147,9 +159,12 @@ double Facts::sales_over(Row r, int weeks) const {
     const Day offset = week - sales_first_week;
     if (offset < 0) break;  // older weeks are before the window too
     const auto w = static_cast<std::size_t>(offset / 7);
-    if (offset % 7 != 0 || w >= static_cast<std::size_t>(sales_weeks)) continue;
-    const std::size_t at = w * n + r;
-    if (at < sales_revenue.size()) total += sales_revenue[at];
+    if (offset % 7 != 0 || w >= n_weeks) continue;
+    if (by_store) {
+      total += sales_by_store[static_cast<std::size_t>(r) * n_weeks + w];
+    } else if (w * n + r < sales_revenue.size()) {
+      total += sales_revenue[w * n + r];
+    }
   }
   return total;
 }

@@ -271,12 +271,19 @@ std::string describe(const Token& t) {
   switch (t.kind) {
     case Tok::end:
       return "the end of the expression";
-    case Tok::string:
-      return "the string " + quote(clip(t.text));
+    case Tok::string: {
+      std::string out = "the string ";  // appended: g++ 12 -O3 warns falsely on literal + string
+      out += quote(clip(t.text));
+      return out;
+    }
     case Tok::geojson:
       return "a GeoJSON object";
-    default:
-      return "`" + clip(t.text) + "`";
+    default: {
+      std::string out = "`";
+      out += clip(t.text);
+      out += '`';
+      return out;
+    }
   }
 }
 

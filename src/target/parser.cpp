@@ -369,8 +369,8 @@ class Parser {
              {")"});
       take();
       ref.args.push_back(check_arg(*spec, spec->params[i], t));
-      ref.key +=
-          (i ? "," : "") + (t.kind == Tok::number ? format_number(t.number) : quote(fold(t.text)));
+      if (i) ref.key += ',';
+      ref.key += t.kind == Tok::number ? format_number(t.number) : quote(fold(t.text));
       ++i;
       if (peek().kind == Tok::comma) {
         take();

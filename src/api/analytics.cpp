@@ -113,10 +113,13 @@ target::Facts load_facts(storage::Tx& tx, core::UnixSeconds now) {
   f.sales_weeks = SALES_WEEKS;
   f.sales_first_week = target::monday_of(f.today()) - 7 * SALES_WEEKS;
   f.sales_revenue.assign(static_cast<std::size_t>(SALES_WEEKS) * s.size(), 0.0f);
-  for (const auto& total : tx.sales_totals(core::format_date_days(f.sales_first_week))) {
+  std::unordered_map<std::string, int> week_index;  // a few hundred distinct weeks
+  for (const auto& total : tx.sales_revenue(core::format_date_days(f.sales_first_week))) {
     auto row = row_of.find(total.store_id);
     if (row == row_of.end()) continue;
-    const int w = (parse_day(total.week) - f.sales_first_week) / 7;
+    auto [it, added] = week_index.try_emplace(total.week, 0);
+    if (added) it->second = (parse_day(total.week) - f.sales_first_week) / 7;
+    const int w = it->second;
     if (w < 0 || w >= SALES_WEEKS) continue;
     f.sales_revenue[static_cast<std::size_t>(w) * s.size() + row->second] +=
         static_cast<float>(static_cast<double>(total.revenue) / 100.0);

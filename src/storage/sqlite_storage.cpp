@@ -1298,12 +1298,11 @@ class SqliteTx final : public Tx {
     return out;
   }
 
-  std::vector<SalesTotal> sales_totals(std::string_view from_week) override {
-    Query q(c_, "SELECT store_id, week, SUM(revenue) FROM sales WHERE week >= ?1 "
-                "GROUP BY store_id, week ORDER BY store_id, week");
+  std::vector<SalesRevenue> sales_revenue(std::string_view from_week) override {
+    Query q(c_, "SELECT store_id, week, revenue FROM sales WHERE week >= ?1");
     q.bind(1, from_week);
-    std::vector<SalesTotal> out;
-    while (q.step()) out.push_back(SalesTotal{q.i64(0), q.str(1), q.i64(2)});
+    std::vector<SalesRevenue> out;
+    while (q.step()) out.push_back(SalesRevenue{q.i64(0), q.str(1), q.i64(2)});
     return out;
   }
 

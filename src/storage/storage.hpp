@@ -117,8 +117,8 @@ struct PlanDayFact {
   std::int64_t drive_seconds = 0;
 };
 
-// Weekly sell-in revenue of a store over all its products.
-struct SalesTotal {
+// The revenue of one sales fact (a store, a product, a week); callers sum what they need.
+struct SalesRevenue {
   Id store_id = 0;
   std::string week;
   Cents revenue = 0;
@@ -245,7 +245,8 @@ class Tx {
   virtual std::vector<VisitFact> visit_facts() = 0;
   virtual std::vector<AuditFact> audit_facts() = 0;  // of done visits
   virtual std::vector<PlanDayFact> plan_day_facts() = 0;
-  virtual std::vector<SalesTotal> sales_totals(std::string_view from_week) = 0;  // weeks ≥ it
+  // Every sales fact of the weeks from `from_week` on (unsorted: summing needs no order).
+  virtual std::vector<SalesRevenue> sales_revenue(std::string_view from_week) = 0;
 
   // Segments. Members are store ids; apply_membership records each join and leave as an event
   // at `at` and keeps member_count in step (it does not touch the segment's other fields).

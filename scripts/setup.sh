@@ -10,7 +10,12 @@ PACKAGES=(
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev libical-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   wrk hyperfine python3
+  chromium
 )
+
+# Node.js 20 and npm come with the machine; Debian's packages stand in where they do not.
+if ! command -v node >/dev/null; then PACKAGES+=(nodejs); fi
+if ! command -v npm >/dev/null; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

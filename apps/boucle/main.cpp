@@ -37,7 +37,22 @@ struct ServeFlags {
   std::string durability = "full";
   int login_max_failures = 5;
   int refresh_seconds = 300;
+  std::string web_root;  // empty: web/dist found from the working directory or the binary
 };
+
+// The built web app: web/dist under the working directory, else beside the source tree the
+// binary was built in (build/<preset>/apps/boucle/boucle). Empty when neither exists.
+std::string find_web_root() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file("web/dist/index.html", ec)) return fs::absolute("web/dist", ec).string();
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto root = exe.parent_path() / "../../../../web/dist";
+    if (fs::is_regular_file(root / "index.html", ec)) return fs::weakly_canonical(root, ec).string();
+  }
+  return "";
+}
 
 void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--db", f.db, "SQLite database file (created if missing)");
@@ -57,6 +72,9 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--refresh-seconds", f.refresh_seconds,
                   "Refresh dynamic segments every N seconds (0: only when read)")
       ->check(CLI::Range(0, 7 * 24 * 3600));
+  cmd->add_option("--web-root", f.web_root,
+                  "Directory of the built web app served at / (default: web/dist if found; "
+                  "none: the API only)");
 }
 
 storage::SqliteOptions sqlite_options(const ServeFlags& f) {
@@ -69,6 +87,10 @@ api::Config api_config(const ServeFlags& f) {
   api::Config c;
   c.token_ttl = f.token_ttl;
   c.login_max_failures = f.login_max_failures;
+  c.web_root = f.web_root == "none" ? "" : f.web_root.empty() ? find_web_root() : f.web_root;
+  if (c.web_root.empty() && f.web_root != "none") {
+    spdlog::warn("no web app found (build it with make web); serving the API only");
+  }
   return c;
 }
 

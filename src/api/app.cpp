@@ -17,7 +17,9 @@ using core::ErrorCode;
 namespace json = boost::json;
 
 std::size_t body_limit_for(const Config& config, std::string_view target) {
-  return target.starts_with("/api/v1/imports/") ? config.max_csv_body : config.max_json_body;
+  if (target.starts_with("/api/v1/imports/")) return config.max_csv_body;
+  if (target.starts_with("/api/v1/uploads/")) return config.max_chunk_body;
+  return config.max_json_body;
 }
 
 Response json_response(int status, const json::value& body) {
@@ -104,6 +106,7 @@ App::App(storage::Storage& db, Config config)
   add_order_routes(router_);
   add_sales_routes(router_);
   add_change_routes(router_);
+  add_sync_routes(router_);
   add_import_routes(router_);
   add_plan_routes(router_);
   add_calendar_routes(router_);
@@ -144,9 +147,16 @@ Response App::handle(const Request& request) {
     auto url = boost::urls::parse_origin_form(request.target);
     if (!url) throw Error(ErrorCode::route_not_found, "the request target is not a valid path");
     const std::string path = url->path();  // percent-decoded
+    // The web app, when there is one, answers every GET outside /api (its page replaces the
+    // server's plain landing page at "/").
+    std::optional<Response> file = serve_static(config_, request, path);
     std::vector<Method> allowed;
-    auto match = router_.match(request.method, path, allowed);
-    if (!match) {
+    std::optional<Match> match;
+    if (!file) match = router_.match(request.method, path, allowed);
+    if (file) {
+      route_label = "static";
+      response = std::move(*file);
+    } else if (!match) {
       if (allowed.empty()) {
         throw Error(ErrorCode::route_not_found, "no route for " + path);
       }
@@ -166,6 +176,9 @@ Response App::handle(const Request& request) {
     response = problem_response(e);
   } catch (const std::exception& e) {
     response = problem_response(Error(ErrorCode::internal, "unexpected error"));
+  }
+  if (request.method != Method::get && request.method != Method::head && response.status < 300) {
+    writes_.fetch_add(1, std::memory_order_relaxed);
   }
   if (request.method == Method::head) response.body.clear();
   const double seconds =
@@ -201,19 +214,65 @@ Response App::dispatch(const Request& request, const Match& match,
   }
 
   if (route.body != Body::none) {
-    const std::string_view wanted = route.body == Body::json ? "application/json" : "text/csv";
+    const std::string_view wanted = route.body == Body::json    ? "application/json"
+                                    : route.body == Body::bytes ? "application/octet-stream"
+                                                                : "text/csv";
     if (!media_type_is(request.content_type, wanted)) {
       throw Error(ErrorCode::unsupported_media_type,
                   "send Content-Type: " + std::string(wanted) + " (UTF-8)");
     }
-    const std::size_t limit = route.body == Body::json ? config_.max_json_body
-                                                       : config_.max_csv_body;
+    const std::size_t limit = route.body == Body::json    ? config_.max_json_body
+                              : route.body == Body::bytes ? config_.max_chunk_body
+                                                          : config_.max_csv_body;
     if (request.body.size() > limit) {
       throw Error(ErrorCode::payload_too_large,
                   "the body is larger than " + std::to_string(limit) + " bytes");
     }
   }
   return route.handler(ctx);
+}
+
+std::variant<App::Listener, Response> App::listen(const Request& request) {
+  try {
+    std::string token;
+    constexpr std::string_view BEARER = "Bearer ";
+    if (request.authorization.starts_with(BEARER)) {
+      token = request.authorization.substr(BEARER.size());
+    } else if (auto url = boost::urls::parse_origin_form(request.target)) {
+      for (auto p : url->params()) {
+        if (p.key == "token") token = p.value;
+      }
+    }
+    if (token.empty()) throw Error(ErrorCode::unauthenticated, "send a token (?token= or Bearer)");
+    const std::string hash = token_hash(token);
+    const auto now = core::now_seconds();
+    std::optional<Listener> out;
+    storage::read(db_, [&](storage::Tx& tx) {
+      auto session = tx.session(hash);
+      if (!session || session->revoked || session->expires_at <= now) return;
+      auto user = tx.user(session->user_id);
+      if (!user || !user->active) return;
+      out = Listener{Principal{std::move(*user)}, tx.last_seq()};
+    });
+    if (!out) throw Error(ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
+    return std::move(*out);
+  } catch (const Error& e) {
+    return problem_response(e);
+  }
+}
+
+std::optional<core::Seq> App::news_for(Listener& l) {
+  storage::Scope scope;
+  if (l.principal.is_rep()) scope.rep_id = l.principal.user.meta.id;
+  std::optional<core::Seq> news;
+  storage::read(db_, [&](storage::Tx& tx) {
+    const auto last = tx.last_seq();
+    if (last <= l.seen) return;
+    auto changes = tx.changes_since(l.seen, scope, 1, false);
+    if (!changes.empty()) news = last;
+    l.seen = last;
+  });
+  return news;
 }
 
 RequestContext::RequestContext(App& a, const Request& r, const Match& m,

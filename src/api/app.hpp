@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <variant>
 #include <optional>
 #include <string>
 
@@ -21,6 +23,9 @@ struct Config {
   core::UnixSeconds token_ttl = 12 * 3600;
   std::size_t max_json_body = 1 << 20;   // 1 MiB
   std::size_t max_csv_body = 32 << 20;   // 32 MiB
+  std::size_t max_chunk_body = 1 << 20;  // one chunk of a photo upload (docs/SYNC.md)
+  std::int64_t max_blob_bytes = 10 << 20;  // one photo
+  std::string web_root;                  // the built web app served at / (empty: none)
   std::size_t max_import_rows = 200'000;
   core::Metres checkin_far = 300;        // a check-in farther than this from the store is flagged
   int login_max_failures = 5;            // per email within login_window
@@ -53,6 +58,20 @@ class App {
   Metrics& metrics() { return metrics_; }
   Analytics& analytics() { return analytics_; }
 
+  // Server-sent events (GET /api/v1/events, docs/SYNC.md). The transport holds the stream; the
+  // app says who listens and whether anything they may see changed since they last heard.
+  struct Listener {
+    Principal principal;
+    core::Seq seen = 0;
+  };
+  // Authenticates the request (Authorization: Bearer, or ?token= since EventSource sends no
+  // headers): a listener, or the problem response to send instead.
+  std::variant<Listener, Response> listen(const Request& request);
+  // The newest change the listener may see, if it is newer than what it saw (which moves).
+  std::optional<core::Seq> news_for(Listener& listener);
+  // Counts successful writes: a cheap "did anything happen" before news_for's query.
+  std::uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
+
  private:
   Response dispatch(const Request& request, const Match& match,
                     std::vector<std::pair<std::string, std::string>> query);
@@ -63,6 +82,7 @@ class App {
   LoginLimiter limiter_;
   Metrics metrics_;
   Analytics analytics_;
+  std::atomic<std::uint64_t> writes_{0};
 };
 
 // What a handler sees: the request, its captured ids, the caller and the services.
@@ -111,6 +131,9 @@ Response page_response(const storage::PageResult<T>& page) {
 Response tombstone(RequestContext& ctx, storage::EntityKind kind, core::Id id,
                    std::string_view noun);
 Response problem_response(const core::Error& error);
+// A file of the web app (Config::web_root) for a GET outside /api, if there is one.
+std::optional<Response> serve_static(const Config& config, const Request& request,
+                                     std::string_view path);
 Response no_content();
 
 // Route registration, one function per resource family (users.cpp, stores.cpp, …).
@@ -123,6 +146,7 @@ void add_audit_routes(Router& r);
 void add_order_routes(Router& r);
 void add_sales_routes(Router& r);
 void add_change_routes(Router& r);
+void add_sync_routes(Router& r);  // sync.cpp: push, pull, uploads, conflicts (docs/SYNC.md)
 void add_import_routes(Router& r);
 void add_system_routes(Router& r);
 void add_plan_routes(Router& r);      // plans.cpp

@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "api/app.hpp"
+#include "api/changes.hpp"
 #include "api/json_output.hpp"
 #include "core/assert.hpp"
 
@@ -54,6 +55,15 @@ std::optional<json::object> record_json(storage::Tx& tx, const storage::Change& 
     case storage::EntityKind::campaign:
       if (auto k = tx.campaign(c.id)) return to_json(*k);
       break;
+    case storage::EntityKind::note:
+      if (auto n = tx.note(c.id, all)) return to_json(*n);
+      break;
+    case storage::EntityKind::task:
+      if (auto t = tx.task(c.id, all)) return to_json(*t);
+      break;
+    case storage::EntityKind::conflict:
+      if (auto k = tx.conflict(c.id, all)) return to_json(*k);
+      break;
   }
   return std::nullopt;
 }
@@ -83,31 +93,38 @@ Response list_changes(RequestContext& ctx) {
   }
   json::object out;
   storage::read(ctx.app.db(), [&](storage::Tx& tx) {
-    auto changes = tx.changes_since(since, ctx.scope(), limit + 1);
-    const bool more = static_cast<int>(changes.size()) > limit;
-    if (more) changes.pop_back();
-    json::array items;
-    for (const auto& c : changes) {
-      json::object item{{"seq", c.seq},
-                        {"kind", storage::to_string(c.kind)},
-                        {"id", c.id},
-                        {"deleted", c.deleted}};
-      if (!c.deleted) {
-        auto data = record_json(tx, c);
-        BOUCLE_ASSERT(data.has_value(), "a live changed record can be read in the same snapshot");
-        if (data) item["data"] = std::move(*data);
-      }
-      items.push_back(std::move(item));
-    }
-    out["items"] = std::move(items);
-    out["next_since"] = changes.empty() ? since : changes.back().seq;
-    out["has_more"] = more;
-    out["last_seq"] = tx.last_seq();
+    out = changes_page(tx, since, ctx.scope(), limit, true);
   });
   return json_response(200, out);
 }
 
 }  // namespace
+
+json::object changes_page(storage::Tx& tx, core::Seq since, const storage::Scope& scope,
+                          int limit, bool with_sales) {
+  auto changes = tx.changes_since(since, scope, limit + 1, with_sales);
+  const bool more = static_cast<int>(changes.size()) > limit;
+  if (more) changes.pop_back();
+  json::array items;
+  for (const auto& c : changes) {
+    json::object item{{"seq", c.seq},
+                      {"kind", storage::to_string(c.kind)},
+                      {"id", c.id},
+                      {"deleted", c.deleted}};
+    if (!c.deleted) {
+      auto data = record_json(tx, c);
+      BOUCLE_ASSERT(data.has_value(), "a live changed record can be read in the same snapshot");
+      if (data) item["data"] = std::move(*data);
+    }
+    items.push_back(std::move(item));
+  }
+  json::object out;
+  out["items"] = std::move(items);
+  out["next_since"] = changes.empty() ? since : changes.back().seq;
+  out["has_more"] = more;
+  out["last_seq"] = tx.last_seq();
+  return out;
+}
 
 void add_change_routes(Router& r) {
   r.add({Method::get, "/api/v1/changes",

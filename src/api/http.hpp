@@ -21,6 +21,7 @@ struct Request {
   std::string content_type;
   std::string authorization;
   std::string if_match;
+  std::string accept_encoding;
   std::string body;
   std::string client_ip = "127.0.0.1";
 };

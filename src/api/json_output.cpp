@@ -177,6 +177,45 @@ json::object to_json(const core::Attachment& a) {
   o["visit_id"] = opt(a.visit_id);
   o["rep_id"] = a.rep_id;
   o["filename"] = a.filename;
+  o["client_id"] = opt(a.client_id);
+  return o;
+}
+
+json::object to_json(const core::Note& n) {
+  json::object o;
+  put_meta(o, n.meta);
+  o["client_id"] = n.client_id;
+  o["store_id"] = n.store_id;
+  o["author_id"] = n.author_id;
+  o["text"] = n.text;
+  return o;
+}
+
+json::object to_json(const core::Task& t) {
+  json::object o;
+  put_meta(o, t.meta);
+  o["client_id"] = t.client_id;
+  o["store_id"] = t.store_id;
+  o["author_id"] = t.author_id;
+  o["title"] = t.title;
+  o["done"] = t.done;
+  o["due_date"] = opt(t.due_date);
+  return o;
+}
+
+// Values are stored as JSON texts; they go out as JSON values.
+json::object to_json(const core::Conflict& c) {
+  json::object o;
+  put_meta(o, c.meta);
+  o["store_id"] = c.store_id;
+  o["field"] = c.field;
+  o["base"] = json::parse(c.base_value);
+  o["client_value"] = json::parse(c.client_value);
+  o["server_value"] = json::parse(c.server_value);
+  o["user_id"] = c.user_id;
+  o["status"] = c.status == core::ConflictStatus::open ? "open" : "resolved";
+  o["resolution"] = c.resolution;
+  o["resolved_by"] = opt(c.resolved_by);
   return o;
 }
 

@@ -16,6 +16,9 @@ boost::json::object to_json(const core::Audit& audit);
 boost::json::object to_json(const core::Order& order);
 boost::json::object to_json(const core::SalesFact& fact);
 boost::json::object to_json(const core::Attachment& attachment);
+boost::json::object to_json(const core::Note& note);
+boost::json::object to_json(const core::Task& task);
+boost::json::object to_json(const core::Conflict& conflict);
 boost::json::object to_json(const core::Segment& segment);
 boost::json::object to_json(const core::SegmentEvent& event);
 boost::json::object to_json(const core::Campaign& campaign);  // without its progress

@@ -180,9 +180,31 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "created": {"type": "integer"}, "updated": {"type": "integer"}}},
   "ChangeList": {"type": "object", "properties": {
     "items": {"type": "array", "items": {"type": "object", "properties": {"seq": {"type": "integer"},
-      "kind": {"enum": ["user", "store", "product", "assortment_rule", "visit", "audit", "order", "attachment", "sales", "segment", "campaign"]},
+      "kind": {"enum": ["user", "store", "product", "assortment_rule", "visit", "audit", "order", "attachment", "sales", "segment", "campaign", "note", "task", "conflict"]},
       "id": {"type": "integer"}, "deleted": {"type": "boolean"}, "data": {"type": "object"}}}},
     "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}, "last_seq": {"type": "integer"}}},
+  "SyncPush": {"type": "object", "required": ["device_id", "mutations"], "additionalProperties": false, "description": "docs/SYNC.md",
+    "properties": {"device_id": {"type": "string", "minLength": 8, "maxLength": 64}, "device_time": {"type": "integer"},
+      "mutations": {"type": "array", "maxItems": 200, "items": {"type": "object", "required": ["n", "kind", "data"], "properties": {
+        "n": {"type": "integer", "minimum": 1},
+        "kind": {"enum": ["visit.checkin", "visit.checkout", "audit.create", "order.create", "attachment.create", "store.update", "note.put", "task.put", "note.delete", "task.delete"]},
+        "data": {"type": "object"}}}}}},
+  "SyncPushResult": {"type": "object", "properties": {"device_id": {"type": "string"}, "last_applied": {"type": "integer"},
+    "expected": {"type": "integer"}, "cursor": {"type": "integer"}, "clock_offset_seconds": {"type": "integer"},
+    "results": {"type": "array", "items": {"type": "object", "properties": {"n": {"type": "integer"},
+      "status": {"enum": ["applied", "duplicate", "rejected", "retry"]}, "kind": {"type": "string"}, "id": {"type": ["integer", "null"]},
+      "conflicts": {"type": "array", "items": {"type": "integer"}}, "problem": {"$ref": "#/components/schemas/Problem"}}}}}},
+  "SyncPull": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "description": "as in ChangeList"}},
+    "cursor": {"type": "integer"}, "has_more": {"type": "boolean"}, "epoch": {"type": "integer"}, "reset": {"type": "boolean"}}},
+  "UploadStart": {"type": "object", "required": ["sha256", "size", "content_type"], "additionalProperties": false, "properties": {
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "size": {"type": "integer", "minimum": 1, "maximum": 10485760},
+    "content_type": {"enum": ["image/jpeg", "image/png", "image/webp", "application/pdf"]}}},
+  "UploadState": {"type": "object", "properties": {"sha256": {"type": "string"}, "received": {"type": "integer"}, "complete": {"type": "boolean"}}},
+  "Conflict": {"type": "object", "properties": {"id": {"type": "integer"}, "store_id": {"type": "integer"}, "field": {"type": "string"},
+    "base": {}, "client_value": {}, "server_value": {}, "user_id": {"type": "integer"}, "status": {"enum": ["open", "resolved"]},
+    "resolution": {"type": "string"}, "resolved_by": {"type": ["integer", "null"]}, "version": {"type": "integer"}}},
+  "ConflictList": {"$ref": "#/components/schemas/List"},
+  "ConflictResolve": {"type": "object", "required": ["keep"], "additionalProperties": false, "properties": {"keep": {"enum": ["client", "server"]}}},
   "TargetingFields": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
     "name": {"type": "string"}, "type": {"enum": ["number", "text", "boolean", "tags"]},
     "params": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"enum": ["number", "text"]}}}},
@@ -376,10 +398,13 @@ std::string openapi_document(const Router& router) {
     std::size_t pos = 0;
     while ((pos = route.pattern.find('{', pos)) != std::string::npos) {
       auto end = route.pattern.find('}', pos);
-      params.push_back(json::object{{"name", route.pattern.substr(pos + 1, end - pos - 1)},
+      const std::string name = route.pattern.substr(pos + 1, end - pos - 1);
+      json::object schema{{"type", "integer"}, {"minimum", 1}};
+      if (name == "sha256") schema = {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}};
+      params.push_back(json::object{{"name", name},
                                     {"in", "path"},
                                     {"required", true},
-                                    {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+                                    {"schema", std::move(schema)}});
       pos = end;
     }
     for (const auto& q : route.query) {
@@ -399,6 +424,10 @@ std::string openapi_document(const Router& router) {
       op["requestBody"] = {
           {"required", true},
           {"content", {{"application/json", {{"schema", ref(route.request_schema)}}}}}};
+    } else if (route.body == Body::bytes) {
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     } else if (route.body == Body::csv) {
       op["requestBody"] = {{"required", true},
                            {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}};

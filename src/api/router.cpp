@@ -49,11 +49,23 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 // Matches one path against a pattern's segments, capturing {…} segments as positive ids. A
 // capture may be followed by a literal suffix in its segment ("{rep_id}.ics").
+bool is_sha256(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// `{sha256}` captures a content hash instead of an id.
 bool matches(const std::vector<std::string>& pat, const std::vector<std::string_view>& parts,
-             std::vector<core::Id>* ids) {
+             std::vector<core::Id>* ids, std::string* hash) {
   if (pat.size() != parts.size()) return false;
   for (std::size_t i = 0; i < pat.size(); ++i) {
-    if (!pat[i].empty() && pat[i].front() == '{') {
+    if (pat[i] == "{sha256}") {
+      if (!is_sha256(parts[i])) return false;
+      *hash = std::string(parts[i]);
+    } else if (!pat[i].empty() && pat[i].front() == '{') {
       const std::string_view suffix = std::string_view(pat[i]).substr(pat[i].find('}') + 1);
       std::string_view part = parts[i];
       if (!part.ends_with(suffix)) return false;
@@ -88,8 +100,9 @@ std::optional<Match> Router::match(Method method, std::string_view path,
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const Route& r = routes_[i];
     std::vector<core::Id> ids;
-    if (!matches(segments_[i], parts, &ids)) continue;
-    if (r.method == wanted) return Match{&r, std::move(ids)};
+    std::string hash;
+    if (!matches(segments_[i], parts, &ids, &hash)) continue;
+    if (r.method == wanted) return Match{&r, std::move(ids), std::move(hash)};
     allowed.push_back(r.method);
   }
   return std::nullopt;

@@ -16,7 +16,7 @@ namespace boucle::api {
 class RequestContext;
 using Handler = std::function<Response(RequestContext&)>;
 
-enum class Body { none, json, csv };
+enum class Body { none, json, csv, bytes };  // bytes: application/octet-stream
 
 // Who may call a route. `public_route` needs no token; otherwise `roles` holds one bit per
 // core::Role allowed (all by default).
@@ -49,6 +49,7 @@ struct Route {
 struct Match {
   const Route* route = nullptr;
   std::vector<core::Id> ids;  // captured {…} segments, in order
+  std::string hash;           // a captured {sha256} segment: 64 lower-case hex digits
 };
 
 class Router {

@@ -8,6 +8,7 @@
 #include "api/app.hpp"
 #include "api/json_input.hpp"
 #include "api/json_output.hpp"
+#include "api/visit_rules.hpp"
 #include "core/assert.hpp"
 #include "core/geo.hpp"
 #include "core/time.hpp"
@@ -28,7 +29,6 @@ using core::Role;
 using core::VisitStatus;
 namespace json = boost::json;
 
-namespace {
 
 constexpr core::UnixSeconds FUTURE_SLACK = 10 * 60;  // tolerated device clock skew
 constexpr core::UnixSeconds EARLIEST = 946'684'800;  // 2000-01-01: older is a broken clock
@@ -185,12 +185,6 @@ Response patch_visit(RequestContext& ctx) {
 
 // Check-in and check-out -----------------------------------------------------------------------
 
-// A check-in as sent: the body of POST /visits/{id}/check-in, or "checkin" of /complete.
-struct CheckInInput {
-  std::optional<double> lat, lon;
-  std::optional<core::UnixSeconds> at;  // default: now
-  std::optional<std::string> reason;
-};
 
 CheckInInput read_check_in(ObjectReader& in, Need at_need) {
   CheckInInput c;
@@ -220,12 +214,6 @@ void apply_check_in(storage::Tx& tx, const Config& config, core::Visit& v, const
   v.status = VisitStatus::in_progress;
 }
 
-// A check-out as sent: the body of POST /visits/{id}/check-out, or "checkout" of /complete.
-struct CheckOutInput {
-  std::optional<double> lat, lon;
-  std::optional<core::UnixSeconds> at;  // default: now
-  std::optional<std::string> report, next_steps;
-};
 
 CheckOutInput read_check_out(ObjectReader& in, Need at_need) {
   CheckOutInput c;
@@ -430,7 +418,7 @@ Response delete_audit(RequestContext& ctx) {
 // Reads "lines"; a line without unit_price_cents takes the product's list price. `base` is the
 // path of `in` in the body ("" or "order.") so that errors name "order.lines[2].quantity".
 std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need need,
-                                        std::string_view base = "") {
+                                        std::string_view base) {
   std::vector<core::OrderLine> lines;
   const auto* arr = in.array("lines", need, 500);
   if (!arr) return lines;
@@ -692,7 +680,6 @@ Response complete_visit(RequestContext& ctx) {
   return item_response(200, out);
 }
 
-}  // namespace
 
 void add_visit_routes(Router& r) {
   r.add({Method::get,

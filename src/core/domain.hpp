@@ -186,6 +186,7 @@ struct SalesFact {
 // Metadata of a photo or file; the bytes live in content-addressed storage (sha256).
 struct Attachment {
   RecordMeta meta;
+  std::optional<std::string> client_id;
   std::string sha256;
   std::string content_type;
   std::int64_t size_bytes = 0;
@@ -193,6 +194,44 @@ struct Attachment {
   std::optional<Id> visit_id;
   Id rep_id = 0;
   std::string filename;
+};
+
+// A free-text note on a store, written by a rep or a manager. Notes and tasks are edited
+// offline; the last write in the server's order wins (docs/SYNC.md).
+struct Note {
+  RecordMeta meta;
+  std::string client_id;  // chosen by the client that created it
+  Id store_id = 0;
+  Id author_id = 0;
+  std::string text;
+};
+
+// Something to do at a store ("replace the shelf label", "meet the new manager").
+struct Task {
+  RecordMeta meta;
+  std::string client_id;
+  Id store_id = 0;
+  Id author_id = 0;
+  std::string title;
+  bool done = false;
+  std::optional<std::string> due_date;  // YYYY-MM-DD
+};
+
+// A rep's change to a store field that someone else changed meanwhile (docs/SYNC.md, field-level
+// merge). Values are JSON texts, so that any field's type fits. Open until a rep or a manager
+// keeps one side.
+enum class ConflictStatus { open, resolved };
+struct Conflict {
+  RecordMeta meta;
+  Id store_id = 0;
+  std::string field;
+  std::string base_value;    // what the rep saw
+  std::string client_value;  // what the rep wanted
+  std::string server_value;  // what the server had when the change arrived
+  Id user_id = 0;            // the rep who made the change
+  ConflictStatus status = ConflictStatus::open;
+  std::string resolution;    // "client" or "server" once resolved
+  std::optional<Id> resolved_by;
 };
 
 struct Session {

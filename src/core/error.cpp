@@ -43,6 +43,7 @@ constexpr std::array TABLE = {
     Row{ErrorCode::header_too_large, {431, "header-too-large", "Request header too large"}},
     Row{ErrorCode::upstream, {502, "upstream", "An upstream service failed"}},
     Row{ErrorCode::infeasible, {422, "infeasible", "The planning request cannot be satisfied"}},
+    Row{ErrorCode::not_yet, {409, "not-yet", "Not possible yet; retry later"}},
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ enum class ErrorCode : std::uint16_t {
   header_too_large = 22,
   upstream = 23,         // a service we depend on (OSRM…) failed or answered nonsense (502)
   infeasible = 24,       // a plan request that cannot be satisfied (422)
+  not_yet = 25,          // depends on something that has not arrived yet (a photo's bytes): retry
 };
 
 struct ErrorInfo {

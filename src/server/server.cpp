@@ -27,6 +27,7 @@ api::Request to_api(http::request<http::string_body>&& req, const std::string& i
   r.content_type = std::string(req[http::field::content_type]);
   r.authorization = std::string(req[http::field::authorization]);
   r.if_match = std::string(req[http::field::if_match]);
+  r.accept_encoding = std::string(req[http::field::accept_encoding]);
   r.body = std::move(req.body());
   r.client_ip = ip;
   return r;
@@ -102,9 +103,96 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return fail_read(ec);
     auto req = parser_->release();
+    if (is_event_stream(req)) return start_events(std::move(req));
     const bool keep_alive = req.keep_alive();
     api::Response res = app_.handle(to_api(std::move(req), ip_));
     send(to_beast(std::move(res), req.version(), keep_alive));
+  }
+
+  static bool is_event_stream(const http::request<http::string_body>& req) {
+    const std::string_view target(req.target().data(), req.target().size());
+    constexpr std::string_view PATH = "/api/v1/events";
+    return req.method() == http::verb::get && target.starts_with(PATH) &&
+           (target.size() == PATH.size() || target[PATH.size()] == '?');
+  }
+
+  // Server-sent events: the answer's header, then an event whenever something the listener may
+  // see changed (checked twice a second, and only after a write), and a comment line every 20 s
+  // so that proxies keep the stream open. The stream ends when the client goes.
+  void start_events(http::request<http::string_body>&& req) {
+    const unsigned version = req.version();
+    auto listener = app_.listen(to_api(std::move(req), ip_));
+    if (auto* problem = std::get_if<api::Response>(&listener)) {
+      return send(to_beast(std::move(*problem), version, false));
+    }
+    listener_.emplace(std::move(std::get<api::App::Listener>(listener)));
+    writes_seen_ = app_.writes();
+    stream_.expires_never();
+    timer_.emplace(stream_.get_executor());
+    write_event(
+        "HTTP/1.1 200 OK\r\nServer: boucle\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n"
+        "retry: 3000\n: connected\n\n");
+    // Reading detects the client leaving (EOF or reset); nothing else is expected from it.
+    drain_.resize(512);
+    stream_.socket().async_read_some(
+        asio::buffer(drain_), [self = shared_from_this()](beast::error_code, std::size_t) {
+          self->events_closed_ = true;
+          beast::error_code ignored;
+          if (self->timer_) self->timer_->cancel();
+          self->stream_.socket().close(ignored);
+        });
+    tick_events();
+  }
+
+  void tick_events() {
+    if (events_closed_) return;
+    timer_->expires_after(std::chrono::milliseconds(500));
+    timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->events_closed_) return;
+      self->since_ping_ += 1;
+      std::string out;
+      const auto writes = self->app_.writes();
+      if (writes != self->writes_seen_) {
+        self->writes_seen_ = writes;
+        try {
+          if (auto seq = self->app_.news_for(*self->listener_)) {
+            out = "event: changed\ndata: {\"seq\":" + std::to_string(*seq) + "}\n\n";
+          }
+        } catch (const std::exception& e) {
+          spdlog::warn("event stream: {}", e.what());
+        }
+      }
+      if (out.empty() && self->since_ping_ >= 40) out = ": ping\n\n";
+      if (out.empty()) return self->tick_events();
+      self->since_ping_ = 0;
+      self->write_event(std::move(out));
+      self->tick_events();
+    });
+  }
+
+  // One write at a time; an event due while one is being written waits for the next tick.
+  void write_event(std::string text) {
+    if (event_writing_) {
+      pending_events_ += text;
+      return;
+    }
+    event_writing_ = true;
+    auto buf = std::make_shared<std::string>(std::move(text));
+    asio::async_write(stream_.socket(), asio::buffer(*buf),
+                      [self = shared_from_this(), buf](beast::error_code ec, std::size_t) {
+                        self->event_writing_ = false;
+                        if (ec) {
+                          self->events_closed_ = true;
+                          if (self->timer_) self->timer_->cancel();
+                          return;
+                        }
+                        if (!self->pending_events_.empty()) {
+                          std::string next;
+                          next.swap(self->pending_events_);
+                          self->write_event(std::move(next));
+                        }
+                      });
   }
 
   void fail_read(beast::error_code ec) {
@@ -172,6 +260,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<void> response_;
   std::vector<char> drain_;
+  // The event stream, once this connection became one.
+  std::optional<api::App::Listener> listener_;
+  std::optional<asio::steady_timer> timer_;
+  std::uint64_t writes_seen_ = 0;
+  int since_ping_ = 0;
+  bool events_closed_ = false;
+  bool event_writing_ = false;
+  std::string pending_events_;
   api::App& app_;
   const Options& options_;
   std::string ip_;

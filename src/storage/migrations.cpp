@@ -388,7 +388,101 @@ CREATE INDEX campaigns_seq ON campaigns (seq);
 CREATE INDEX campaigns_segment ON campaigns (segment_id);
 )SQL";
 
-constexpr std::array<std::string_view, 3> MIGRATIONS = {V1, V2, V3};
+// V4: offline sync (docs/SYNC.md). Each device's last applied mutation number; notes, tasks and
+// store-field conflicts as synced records; photos' bytes, content-addressed, and the chunks of
+// uploads in progress; attachments get their client id; a rep's territory epoch moves when a
+// store enters or leaves their territory, telling their devices to reload.
+constexpr std::string_view V4 = R"SQL(
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  last_applied INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+ALTER TABLE users ADD COLUMN territory_epoch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attachments ADD COLUMN client_id TEXT;
+CREATE UNIQUE INDEX attachments_client ON attachments (client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX attachments_sha ON attachments (sha256);
+
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  client_id TEXT NOT NULL UNIQUE,
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  author_id INTEGER NOT NULL REFERENCES users (id),
+  text TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX notes_seq ON notes (seq);
+
+CREATE TABLE tasks (
+  id INTEGER PRIMARY KEY,
+  client_id TEXT NOT NULL UNIQUE,
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  author_id INTEGER NOT NULL REFERENCES users (id),
+  title TEXT NOT NULL,
+  done INTEGER NOT NULL,
+  due_date TEXT,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX tasks_seq ON tasks (seq);
+
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY,
+  store_id INTEGER NOT NULL REFERENCES stores (id),
+  field TEXT NOT NULL,
+  base_value TEXT NOT NULL,
+  client_value TEXT NOT NULL,
+  server_value TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+  resolution TEXT NOT NULL,
+  resolved_by INTEGER REFERENCES users (id),
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX conflicts_seq ON conflicts (seq);
+CREATE INDEX conflicts_status ON conflicts (status, id);
+
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  content_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  uploaded_by INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE uploads (
+  sha256 TEXT PRIMARY KEY,
+  content_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  started_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE upload_chunks (
+  sha256 TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (sha256, offset)
+) WITHOUT ROWID;
+)SQL";
+
+constexpr std::array<std::string_view, 4> MIGRATIONS = {V1, V2, V3, V4};
 
 }  // namespace
 

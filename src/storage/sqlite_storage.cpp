@@ -80,6 +80,9 @@ class Query {
   Query& bind(int i, const std::string& v) { return q_.bind(i, v), *this; }
   Query& bind(int i, const char* v) { return q_.bind(i, std::string(v)), *this; }
   Query& bind_null(int i) { return q_.bind(i), *this; }
+  Query& bind_blob(int i, std::string_view v) {
+    return q_.bind(i, v.data(), static_cast<int>(v.size())), *this;
+  }
   template <typename T>
   Query& bind(int i, const std::optional<T>& v) {
     return v ? bind(i, *v) : bind_null(i);
@@ -102,6 +105,10 @@ class Query {
   }
   std::optional<std::string> opt_str(int c) {
     return null(c) ? std::nullopt : std::optional<std::string>(str(c));
+  }
+  std::string bytes(int c) {
+    auto col = q_.getColumn(c);
+    return std::string(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes()));
   }
 
  private:
@@ -283,7 +290,49 @@ core::Attachment read_attachment(Query& q) {
   a.rep_id = q.i64(6);
   a.filename = q.str(7);
   a.meta = meta_at(q, q.i64(0), 8);
+  a.client_id = q.opt_str(13);
   return a;
+}
+
+// Columns: id, client_id, store_id, author_id, text, META_COLS.
+core::Note read_note(Query& q) {
+  core::Note n;
+  n.client_id = q.str(1);
+  n.store_id = q.i64(2);
+  n.author_id = q.i64(3);
+  n.text = q.str(4);
+  n.meta = meta_at(q, q.i64(0), 5);
+  return n;
+}
+
+// Columns: id, client_id, store_id, author_id, title, done, due_date, META_COLS.
+core::Task read_task(Query& q) {
+  core::Task t;
+  t.client_id = q.str(1);
+  t.store_id = q.i64(2);
+  t.author_id = q.i64(3);
+  t.title = q.str(4);
+  t.done = q.boolean(5);
+  t.due_date = q.opt_str(6);
+  t.meta = meta_at(q, q.i64(0), 7);
+  return t;
+}
+
+// Columns: id, store_id, field, base_value, client_value, server_value, user_id, status,
+// resolution, resolved_by, META_COLS.
+core::Conflict read_conflict(Query& q) {
+  core::Conflict c;
+  c.store_id = q.i64(1);
+  c.field = q.str(2);
+  c.base_value = q.str(3);
+  c.client_value = q.str(4);
+  c.server_value = q.str(5);
+  c.user_id = q.i64(6);
+  c.status = q.str(7) == "open" ? core::ConflictStatus::open : core::ConflictStatus::resolved;
+  c.resolution = q.str(8);
+  c.resolved_by = q.opt_i64(9);
+  c.meta = meta_at(q, q.i64(0), 10);
+  return c;
 }
 
 std::optional<int> opt_int(Query& q, int c) {
@@ -569,6 +618,19 @@ class SqliteTx final : public Tx {
   }
 
   void update_store(core::Store& s) override {
+    // A store moving between territories moves both reps' epochs: their devices reload.
+    {
+      Query old(c_, "SELECT assigned_rep_id FROM stores WHERE id = ?1");
+      old.bind(1, s.meta.id);
+      if (old.step()) {
+        auto before = old.opt_i64(0);
+        if (before != s.assigned_rep_id) {
+          Query bump(c_, "UPDATE users SET territory_epoch = territory_epoch + 1 "
+                         "WHERE id = ?1 OR id = ?2");
+          bump.bind(1, before).bind(2, s.assigned_rep_id).exec();
+        }
+      }
+    }
     // A tombstoned store may be revived by an update (an import of its code again).
     stamp_update(s.meta);
     Query q(c_,
@@ -915,9 +977,17 @@ class SqliteTx final : public Tx {
   // Attachments ------------------------------------------------------------------------------
   std::optional<core::Attachment> attachment(Id id, const Scope& scope) override {
     Query q(c_, "SELECT id, sha256, content_type, size_bytes, store_id, visit_id, rep_id, "
-                "filename, " META_COLS
+                "filename, " META_COLS ", client_id"
                 " FROM attachments WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
     q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_attachment(q);
+  }
+
+  std::optional<core::Attachment> attachment_by_client_id(std::string_view client_id) override {
+    Query q(c_, "SELECT id, sha256, content_type, size_bytes, store_id, visit_id, rep_id, "
+                "filename, " META_COLS ", client_id FROM attachments WHERE client_id = ?1");
+    q.bind(1, client_id);
     if (!q.step()) return std::nullopt;
     return read_attachment(q);
   }
@@ -926,12 +996,225 @@ class SqliteTx final : public Tx {
     stamp_new(a.meta);
     Query q(c_, "INSERT INTO attachments (sha256, content_type, size_bytes, store_id, visit_id, "
                 "rep_id, filename, " META_COLS
-                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)");
+                ", client_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11)");
     q.bind(1, a.sha256).bind(2, a.content_type).bind(3, a.size_bytes).bind(4, a.store_id);
     q.bind(5, a.visit_id).bind(6, a.rep_id).bind(7, a.filename).bind(8, a.meta.version);
-    q.bind(9, a.meta.seq).bind(10, a.meta.created_at);
+    q.bind(9, a.meta.seq).bind(10, a.meta.created_at).bind(11, a.client_id);
     q.exec();
     a.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void savepoint(const std::function<void()>& fn) override {
+    c_.run("SAVEPOINT m");
+    try {
+      fn();
+      c_.run("RELEASE m");
+    } catch (...) {
+      c_.run("ROLLBACK TO m");
+      c_.run("RELEASE m");
+      throw;
+    }
+  }
+
+  // Sync -------------------------------------------------------------------------------------
+  std::optional<Device> device(std::string_view device_id) override {
+    Query q(c_, "SELECT device_id, user_id, last_applied FROM devices WHERE device_id = ?1");
+    q.bind(1, device_id);
+    if (!q.step()) return std::nullopt;
+    return Device{q.str(0), q.i64(1), q.i64(2)};
+  }
+
+  void put_device(const Device& d) override {
+    Query q(c_, "INSERT INTO devices (device_id, user_id, last_applied, created_at, seen_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (device_id) DO UPDATE SET "
+                "last_applied = excluded.last_applied, seen_at = excluded.seen_at");
+    q.bind(1, d.device_id).bind(2, d.user_id).bind(3, d.last_applied).bind(4, core::now_seconds());
+    q.exec();
+  }
+
+  std::int64_t territory_epoch(Id user_id) override {
+    Query q(c_, "SELECT territory_epoch FROM users WHERE id = ?1");
+    q.bind(1, user_id);
+    return q.step() ? q.i64(0) : 0;
+  }
+
+  std::optional<core::Note> note(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, client_id, store_id, author_id, text, " META_COLS
+                " FROM notes WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_note(q);
+  }
+
+  std::optional<core::Note> note_by_client_id(std::string_view client_id) override {
+    Query q(c_, "SELECT id, client_id, store_id, author_id, text, " META_COLS
+                " FROM notes WHERE client_id = ?1");
+    q.bind(1, client_id);
+    if (!q.step()) return std::nullopt;
+    return read_note(q);
+  }
+
+  void insert_note(core::Note& n) override {
+    stamp_new(n.meta);
+    Query q(c_, "INSERT INTO notes (client_id, store_id, author_id, text, " META_COLS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?7)");
+    q.bind(1, n.client_id).bind(2, n.store_id).bind(3, n.author_id).bind(4, n.text);
+    q.bind(5, n.meta.version).bind(6, n.meta.seq).bind(7, n.meta.created_at).exec();
+    n.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_note(core::Note& n) override {
+    stamp_update(n.meta);
+    Query q(c_, "UPDATE notes SET text = ?1, author_id = ?2, version = ?3, seq = ?4, "
+                "updated_at = ?5, deleted = 0 WHERE id = ?6");
+    q.bind(1, n.text).bind(2, n.author_id).bind(3, n.meta.version).bind(4, n.meta.seq);
+    q.bind(5, n.meta.updated_at).bind(6, n.meta.id);
+    expect_one(q.exec());
+    n.meta.deleted = false;
+  }
+
+  std::optional<core::Task> task(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, client_id, store_id, author_id, title, done, due_date, " META_COLS
+                " FROM tasks WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_task(q);
+  }
+
+  std::optional<core::Task> task_by_client_id(std::string_view client_id) override {
+    Query q(c_, "SELECT id, client_id, store_id, author_id, title, done, due_date, " META_COLS
+                " FROM tasks WHERE client_id = ?1");
+    q.bind(1, client_id);
+    if (!q.step()) return std::nullopt;
+    return read_task(q);
+  }
+
+  void insert_task(core::Task& t) override {
+    stamp_new(t.meta);
+    Query q(c_, "INSERT INTO tasks (client_id, store_id, author_id, title, done, due_date, "
+                META_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?9)");
+    q.bind(1, t.client_id).bind(2, t.store_id).bind(3, t.author_id).bind(4, t.title);
+    q.bind(5, t.done).bind(6, t.due_date).bind(7, t.meta.version).bind(8, t.meta.seq);
+    q.bind(9, t.meta.created_at).exec();
+    t.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_task(core::Task& t) override {
+    stamp_update(t.meta);
+    Query q(c_, "UPDATE tasks SET title = ?1, done = ?2, due_date = ?3, author_id = ?4, "
+                "version = ?5, seq = ?6, updated_at = ?7, deleted = 0 WHERE id = ?8");
+    q.bind(1, t.title).bind(2, t.done).bind(3, t.due_date).bind(4, t.author_id);
+    q.bind(5, t.meta.version).bind(6, t.meta.seq).bind(7, t.meta.updated_at).bind(8, t.meta.id);
+    expect_one(q.exec());
+    t.meta.deleted = false;
+  }
+
+  std::optional<core::Conflict> conflict(Id id, const Scope& scope) override {
+    Query q(c_, "SELECT id, store_id, field, base_value, client_value, server_value, user_id, "
+                "status, resolution, resolved_by, " META_COLS
+                " FROM conflicts WHERE id = ?1 AND deleted = 0 AND " IN_TERRITORY);
+    q.bind(1, id).bind(9, scope_rep(scope));
+    if (!q.step()) return std::nullopt;
+    return read_conflict(q);
+  }
+
+  PageResult<core::Conflict> conflicts(std::optional<core::ConflictStatus> status,
+                                       const Scope& scope, const Page& page) override {
+    Query q(c_, "SELECT id, store_id, field, base_value, client_value, server_value, user_id, "
+                "status, resolution, resolved_by, " META_COLS
+                " FROM conflicts WHERE id > ?1 AND deleted = 0 AND (?2 IS NULL OR status = ?2) "
+                "AND " IN_TERRITORY " ORDER BY id LIMIT ?3");
+    std::optional<std::string> s;
+    if (status) s = *status == core::ConflictStatus::open ? "open" : "resolved";
+    q.bind(1, page.after).bind(2, s).bind(3, page.limit + 1).bind(9, scope_rep(scope));
+    return page_of<core::Conflict>(q, page, read_conflict);
+  }
+
+  void insert_conflict(core::Conflict& c) override {
+    stamp_new(c.meta);
+    Query q(c_, "INSERT INTO conflicts (store_id, field, base_value, client_value, server_value, "
+                "user_id, status, resolution, resolved_by, " META_COLS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, 0, ?13, ?13)");
+    bind_conflict(q, c);
+    q.bind(13, c.meta.created_at).exec();
+    c.meta.id = c_.db().getLastInsertRowid();
+  }
+
+  void update_conflict(core::Conflict& c) override {
+    stamp_update(c.meta);
+    Query q(c_, "UPDATE conflicts SET store_id = ?1, field = ?2, base_value = ?3, "
+                "client_value = ?4, server_value = ?5, user_id = ?6, status = ?7, "
+                "resolution = ?8, resolved_by = ?10, version = ?11, seq = ?12, updated_at = ?13 "
+                "WHERE id = ?14");
+    bind_conflict(q, c);
+    q.bind(13, c.meta.updated_at).bind(14, c.meta.id);
+    expect_one(q.exec());
+  }
+
+  bool blob_exists(std::string_view sha256) override {
+    Query q(c_, "SELECT 1 FROM blobs WHERE sha256 = ?1");
+    q.bind(1, sha256);
+    return q.step();
+  }
+
+  std::optional<Blob> blob(std::string_view sha256) override {
+    Query q(c_, "SELECT content_type, data FROM blobs WHERE sha256 = ?1");
+    q.bind(1, sha256);
+    if (!q.step()) return std::nullopt;
+    return Blob{q.str(0), q.bytes(1)};
+  }
+
+  bool blob_visible(std::string_view sha256, Id user_id, const Scope& scope) override {
+    Query q(c_, "SELECT 1 FROM blobs WHERE sha256 = ?1 AND uploaded_by = ?2 "
+                "UNION ALL SELECT 1 FROM attachments WHERE sha256 = ?1 AND deleted = 0 AND "
+                IN_TERRITORY " LIMIT 1");
+    q.bind(1, sha256).bind(2, user_id).bind(9, scope_rep(scope));
+    return q.step();
+  }
+
+  std::optional<Upload> upload(std::string_view sha256) override {
+    Query q(c_, "SELECT sha256, content_type, size_bytes, received, user_id FROM uploads "
+                "WHERE sha256 = ?1");
+    q.bind(1, sha256);
+    if (!q.step()) return std::nullopt;
+    return Upload{q.str(0), q.str(1), q.i64(2), q.i64(3), q.i64(4)};
+  }
+
+  void put_upload(const Upload& u) override {
+    Query q(c_, "INSERT INTO uploads (sha256, content_type, size_bytes, received, user_id, "
+                "started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO UPDATE SET "
+                "received = excluded.received");
+    q.bind(1, u.sha256).bind(2, u.content_type).bind(3, u.size_bytes).bind(4, u.received);
+    q.bind(5, u.user_id).bind(6, core::now_seconds()).exec();
+  }
+
+  void append_chunk(std::string_view sha256, std::int64_t offset, std::string_view bytes) override {
+    Query q(c_, "INSERT INTO upload_chunks (sha256, offset, data) VALUES (?1, ?2, ?3)");
+    q.bind(1, sha256).bind(2, offset).bind_blob(3, bytes).exec();
+  }
+
+  std::string upload_bytes(std::string_view sha256) override {
+    Query q(c_, "SELECT data FROM upload_chunks WHERE sha256 = ?1 ORDER BY offset");
+    q.bind(1, sha256);
+    std::string out;
+    while (q.step()) out += q.bytes(0);
+    return out;
+  }
+
+  void end_upload(std::string_view sha256, bool complete) override {
+    if (complete) {
+      auto u = upload(sha256);
+      BOUCLE_ASSERT(u.has_value(), "an upload is completed only while it exists");
+      const std::string data = upload_bytes(sha256);
+      Query q(c_, "INSERT OR IGNORE INTO blobs (sha256, content_type, size_bytes, data, "
+                  "uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      q.bind(1, sha256).bind(2, u->content_type).bind(3, static_cast<std::int64_t>(data.size()));
+      q.bind_blob(4, data).bind(5, u->user_id).bind(6, core::now_seconds()).exec();
+    }
+    Query chunks(c_, "DELETE FROM upload_chunks WHERE sha256 = ?1");
+    chunks.bind(1, sha256).exec();
+    Query up(c_, "DELETE FROM uploads WHERE sha256 = ?1");
+    up.bind(1, sha256).exec();
   }
 
   // Plans -------------------------------------------------------------------------------------
@@ -1151,6 +1434,18 @@ class SqliteTx final : public Tx {
         sql = "UPDATE campaigns SET deleted = 1, version = version + 1, seq = ?1, "
               "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
         break;
+      case EntityKind::note:
+        sql = "UPDATE notes SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::task:
+        sql = "UPDATE tasks SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
+      case EntityKind::conflict:
+        sql = "UPDATE conflicts SET deleted = 1, version = version + 1, seq = ?1, "
+              "updated_at = ?2 WHERE id = ?3 AND deleted = 0";
+        break;
     }
     // Take the seq only once the row is known to exist, so failed deletes burn no seq.
     if (!exists_live(kind, id)) return false;
@@ -1159,7 +1454,8 @@ class SqliteTx final : public Tx {
     return q.exec() == 1;
   }
 
-  std::vector<Change> changes_since(Seq since, const Scope& scope, int limit) override {
+  std::vector<Change> changes_since(Seq since, const Scope& scope, int limit,
+                                    bool with_sales) override {
     Query q(c_,
             "SELECT seq, 0, id, deleted FROM users WHERE seq > ?1 AND (?2 IS NULL OR id = ?2) "
             "UNION ALL SELECT seq, 1, id, deleted FROM stores WHERE seq > ?1 "
@@ -1174,12 +1470,18 @@ class SqliteTx final : public Tx {
             "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
             "UNION ALL SELECT seq, 7, id, deleted FROM attachments WHERE seq > ?1 AND (?2 IS NULL "
             "  OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
-            "UNION ALL SELECT seq, 8, id, 0 FROM sales WHERE seq > ?1 AND (?2 IS NULL OR "
+            "UNION ALL SELECT seq, 8, id, 0 FROM sales WHERE ?4 AND seq > ?1 AND (?2 IS NULL OR "
             "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
             "UNION ALL SELECT seq, 9, id, deleted FROM segments WHERE seq > ?1 AND ?2 IS NULL "
             "UNION ALL SELECT seq, 10, id, deleted FROM campaigns WHERE seq > ?1 "
+            "UNION ALL SELECT seq, 11, id, deleted FROM notes WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 12, id, deleted FROM tasks WHERE seq > ?1 AND (?2 IS NULL OR "
+            "  store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
+            "UNION ALL SELECT seq, 13, id, deleted FROM conflicts WHERE seq > ?1 AND (?2 IS NULL "
+            "  OR store_id IN (SELECT id FROM stores WHERE assigned_rep_id = ?2)) "
             "ORDER BY 1 LIMIT ?3");
-    q.bind(1, since).bind(2, scope_rep(scope)).bind(3, limit);
+    q.bind(1, since).bind(2, scope_rep(scope)).bind(3, limit).bind(4, with_sales);
     std::vector<Change> out;
     while (q.step()) {
       out.push_back(Change{q.i64(0), static_cast<EntityKind>(q.i32(1)), q.i64(2), q.boolean(3)});
@@ -1496,7 +1798,7 @@ class SqliteTx final : public Tx {
   }
 
   bool exists_live(EntityKind kind, Id id) {
-    static constexpr std::array<const char*, 11> SQL = {
+    static constexpr std::array<const char*, 14> SQL = {
         "SELECT 1 FROM users WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM stores WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM products WHERE id = ?1 AND deleted = 0",
@@ -1507,10 +1809,20 @@ class SqliteTx final : public Tx {
         "SELECT 1 FROM attachments WHERE id = ?1 AND deleted = 0",
         "SELECT 1 FROM sales WHERE id = ?1 AND 0",  // sales facts are never deleted
         "SELECT 1 FROM segments WHERE id = ?1 AND deleted = 0",
-        "SELECT 1 FROM campaigns WHERE id = ?1 AND deleted = 0"};
+        "SELECT 1 FROM campaigns WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM notes WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM tasks WHERE id = ?1 AND deleted = 0",
+        "SELECT 1 FROM conflicts WHERE id = ?1 AND deleted = 0"};
     Query q(c_, SQL[static_cast<std::size_t>(kind)]);
     q.bind(1, id);
     return q.step();
+  }
+
+  void bind_conflict(Query& q, const core::Conflict& c) {
+    q.bind(1, c.store_id).bind(2, c.field).bind(3, c.base_value).bind(4, c.client_value);
+    q.bind(5, c.server_value).bind(6, c.user_id);
+    q.bind(7, c.status == core::ConflictStatus::open ? "open" : "resolved");
+    q.bind(8, c.resolution).bind(10, c.resolved_by).bind(11, c.meta.version).bind(12, c.meta.seq);
   }
 
   void bind_segment(Query& q, const core::Segment& g) {
@@ -1887,6 +2199,9 @@ std::string_view to_string(EntityKind kind) {
     case EntityKind::sales: return "sales";
     case EntityKind::segment: return "segment";
     case EntityKind::campaign: return "campaign";
+    case EntityKind::note: return "note";
+    case EntityKind::task: return "task";
+    case EntityKind::conflict: return "conflict";
   }
   return "unknown";
 }

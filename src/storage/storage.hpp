@@ -25,7 +25,8 @@ using core::Id;
 using core::Seq;
 
 enum class EntityKind {
-  user, store, product, assortment_rule, visit, audit, order, attachment, sales, segment, campaign
+  user, store, product, assortment_rule, visit, audit, order, attachment, sales, segment, campaign,
+  note, task, conflict
 };
 std::string_view to_string(EntityKind kind);
 
@@ -137,6 +138,26 @@ struct Counts {
 };
 
 // One transaction. Lookups of records outside `scope` behave as if the record did not exist.
+// Sync (docs/SYNC.md): a device's last applied mutation number, and photos' bytes.
+struct Device {
+  std::string device_id;
+  Id user_id = 0;
+  std::int64_t last_applied = 0;
+};
+
+struct Upload {
+  std::string sha256;
+  std::string content_type;
+  std::int64_t size_bytes = 0;
+  std::int64_t received = 0;  // bytes stored so far, in order from 0
+  Id user_id = 0;
+};
+
+struct Blob {
+  std::string content_type;
+  std::string data;
+};
+
 // insert_* fill meta (id, version 1, seq, timestamps); update_* expect the record to exist,
 // bump its version, give it a new seq and set updated_at; callers check versions first.
 class Tx {
@@ -198,7 +219,44 @@ class Tx {
   virtual std::optional<core::SalesFact> sales_fact(Id id, const Scope& scope) = 0;
 
   virtual std::optional<core::Attachment> attachment(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Attachment> attachment_by_client_id(std::string_view client_id) = 0;
   virtual void insert_attachment(core::Attachment& attachment) = 0;
+
+  // Runs `fn` so that if it throws, its writes are undone and the transaction goes on (the
+  // exception propagates). Sequence values it took are skipped, never reused.
+  virtual void savepoint(const std::function<void()>& fn) = 0;
+
+  // Sync: devices, territory epochs, notes, tasks, conflicts and content-addressed blobs.
+  virtual std::optional<Device> device(std::string_view device_id) = 0;
+  virtual void put_device(const Device& device) = 0;  // insert or update; stamps seen_at
+  // Moves when a store enters or leaves the user's territory (update_store does it).
+  virtual std::int64_t territory_epoch(Id user_id) = 0;
+
+  virtual std::optional<core::Note> note(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Note> note_by_client_id(std::string_view client_id) = 0;  // tombstones too
+  virtual void insert_note(core::Note& note) = 0;
+  virtual void update_note(core::Note& note) = 0;  // revives a tombstone
+  virtual std::optional<core::Task> task(Id id, const Scope& scope) = 0;
+  virtual std::optional<core::Task> task_by_client_id(std::string_view client_id) = 0;  // tombstones too
+  virtual void insert_task(core::Task& task) = 0;
+  virtual void update_task(core::Task& task) = 0;  // revives a tombstone
+
+  virtual std::optional<core::Conflict> conflict(Id id, const Scope& scope) = 0;
+  virtual PageResult<core::Conflict> conflicts(std::optional<core::ConflictStatus> status,
+                                               const Scope& scope, const Page& page) = 0;
+  virtual void insert_conflict(core::Conflict& conflict) = 0;
+  virtual void update_conflict(core::Conflict& conflict) = 0;
+
+  virtual bool blob_exists(std::string_view sha256) = 0;
+  virtual std::optional<Blob> blob(std::string_view sha256) = 0;
+  // True when `user_id` uploaded these bytes or an attachment in `scope` names them.
+  virtual bool blob_visible(std::string_view sha256, Id user_id, const Scope& scope) = 0;
+  virtual std::optional<Upload> upload(std::string_view sha256) = 0;
+  virtual void put_upload(const Upload& upload) = 0;  // insert or update `received`
+  virtual void append_chunk(std::string_view sha256, std::int64_t offset, std::string_view bytes) = 0;
+  virtual std::string upload_bytes(std::string_view sha256) = 0;  // the chunks, in order
+  // Stores the blob and drops the upload and its chunks; `complete` false drops them only.
+  virtual void end_upload(std::string_view sha256, bool complete) = 0;
 
   // Plans. A rep's scope sees only their own plans. `plan` loads routes, stops and candidates;
   // `plans` (lists) leaves them empty. update_plan replaces routes, stops and candidates.
@@ -228,8 +286,10 @@ class Tx {
   // was already deleted.
   virtual bool remove(EntityKind kind, Id id) = 0;
 
-  // Changes with seq > since that `scope` may see, by ascending seq, at most `limit`.
-  virtual std::vector<Change> changes_since(Seq since, const Scope& scope, int limit) = 0;
+  // Changes with seq > since that `scope` may see, by ascending seq, at most `limit`. Without
+  // `with_sales`, ERP sales facts are left out (devices do not keep them).
+  virtual std::vector<Change> changes_since(Seq since, const Scope& scope, int limit,
+                                            bool with_sales = true) = 0;
 
   virtual void insert_session(const core::Session& session) = 0;
   virtual std::optional<core::Session> session(std::string_view token_hash) = 0;

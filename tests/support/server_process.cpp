@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include <algorithm>
+
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -44,6 +46,10 @@ ServerProcess::ServerProcess(std::string db, std::vector<std::string> extra_args
   std::vector<std::string> args = {boucle_binary(), "serve", "--db", db, "--port", "0",
                                    "--threads", "2"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // The API alone unless a test asks for a web app: whether web/dist was built must not matter.
+  if (std::find(extra_args.begin(), extra_args.end(), "--web-root") == extra_args.end()) {
+    args.insert(args.end(), {"--web-root", "none"});
+  }
   pid_ = ::fork();
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test

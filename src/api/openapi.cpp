@@ -184,7 +184,7 @@ constexpr std::string_view SCHEMAS = R"JSON({
       "id": {"type": "integer"}, "deleted": {"type": "boolean"}, "data": {"type": "object"}}}},
     "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}, "last_seq": {"type": "integer"}}},
   "SyncPush": {"type": "object", "required": ["device_id", "mutations"], "additionalProperties": false, "description": "docs/SYNC.md",
-    "properties": {"device_id": {"type": "string", "minLength": 8, "maxLength": 64}, "device_time": {"type": "integer"},
+    "properties": {"device_id": {"type": "string", "minLength": 8, "maxLength": 64}, "device_time": {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]},
       "mutations": {"type": "array", "maxItems": 200, "items": {"type": "object", "required": ["n", "kind", "data"], "properties": {
         "n": {"type": "integer", "minimum": 1},
         "kind": {"enum": ["visit.checkin", "visit.checkout", "audit.create", "order.create", "attachment.create", "store.update", "note.put", "task.put", "note.delete", "task.delete"]},

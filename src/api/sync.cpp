@@ -96,10 +96,14 @@ json::object visit_checkin(Apply& a, const json::object& data) {
   auto type = in.enumeration<core::VisitType>("type", Need::optional, core::parse_visit_type,
                                               "deep, quick");
   CheckInInput c;
-  c.lat = in.number("lat", Need::required, -90, 90);
-  c.lon = in.number("lon", Need::required, -180, 180);
+  // No position (GPS off or refused) is allowed with a reason: the check-in is then flagged far,
+  // since nobody can tell.
+  c.lat = in.number("lat", Need::optional, -90, 90);
+  c.lon = in.number("lon", Need::optional, -180, 180);
   auto at = device_timestamp(in, data, "at", Need::required);
   c.reason = in.string("reason", Need::optional, 500);
+  if (c.lat.has_value() != c.lon.has_value()) in.error(c.lat ? "lon" : "lat", "lat and lon go together");
+  if (!c.lat && !c.reason) in.error("reason", "is required when there is no position");
   in.finish();
   c.at = a.device_time(at);
 
@@ -125,7 +129,15 @@ json::object visit_checkin(Apply& a, const json::object& data) {
   }
   v.client_id = client_id;
   if (type) v.type = *type;
-  apply_check_in(a.tx, a.ctx.app.config(), v, c);
+  if (c.lat) {
+    apply_check_in(a.tx, a.ctx.app.config(), v, c);
+  } else {
+    if (v.status != core::VisitStatus::planned) reject("data.visit_id", "is not planned");
+    v.checkin_at = c.at;
+    v.checkin_far = true;
+    v.checkin_reason = *c.reason;
+    v.status = core::VisitStatus::in_progress;
+  }
   if (v.meta.id == 0) {
     a.tx.insert_visit(v);
   } else {
@@ -450,7 +462,7 @@ Response push(RequestContext& ctx) {
   storage::write(ctx.app.db(), [&](storage::Tx& tx) {
     auto device = tx.device(*device_id);
     if (device && device->user_id != me) {
-      throw Error(ErrorCode::conflict, "this device id belongs to another user; make a new one",
+      throw Error(ErrorCode::device_taken, "this device id belongs to another user; make a new one",
                   {{"device_id", "belongs to another user"}});
     }
     std::int64_t last = device ? device->last_applied : 0;

@@ -44,6 +44,7 @@ constexpr std::array TABLE = {
     Row{ErrorCode::upstream, {502, "upstream", "An upstream service failed"}},
     Row{ErrorCode::infeasible, {422, "infeasible", "The planning request cannot be satisfied"}},
     Row{ErrorCode::not_yet, {409, "not-yet", "Not possible yet; retry later"}},
+    Row{ErrorCode::device_taken, {409, "device-taken", "This device id belongs to another user"}},
 };
 
 }  // namespace

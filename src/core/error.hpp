@@ -36,6 +36,7 @@ enum class ErrorCode : std::uint16_t {
   upstream = 23,         // a service we depend on (OSRM…) failed or answered nonsense (502)
   infeasible = 24,       // a plan request that cannot be satisfied (422)
   not_yet = 25,          // depends on something that has not arrived yet (a photo's bytes): retry
+  device_taken = 26,     // a sync device id already used by another user: make a new one (409)
 };
 
 struct ErrorInfo {

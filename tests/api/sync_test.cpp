@@ -190,6 +190,22 @@ TEST_F(Sync, PushIsAppliedExactlyOnceAndPullConverges) {
   auto other = as(w.rep_b_token);
   r = push(other, device, json::array{});
   EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json().at("type"), "https://boucle.dev/problems/device-taken") << r.body;
+
+  // No position: allowed with a reason, and flagged far since nobody can tell; without one, not.
+  r = push(rep, "device-a-nogps",
+           json::array{mutation(1, "visit.checkin", {{"client_id", "v-nogps-1"}, {"store_id", w.store_a},
+                                                     {"at", t - 30}}),
+                       mutation(2, "visit.checkin", {{"client_id", "v-nogps-2"}, {"store_id", w.store_a},
+                                                     {"at", t - 20}, {"reason", "GPS refusé"}})});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto nogps = r.json();
+  EXPECT_EQ(nogps.at("results").as_array()[0].at("status"), "rejected") << r.body;
+  ASSERT_EQ(nogps.at("results").as_array()[1].at("status"), "applied") << r.body;
+  auto nogps_visit = rep.get("/api/v1/visits/" +
+                             std::to_string(nogps.at("results").as_array()[1].at("id").as_int64())).json();
+  EXPECT_TRUE(nogps_visit.at("checkin").at("far").as_bool()) << nogps_visit;
+  EXPECT_EQ(nogps_visit.at("checkin").at("reason"), "GPS refusé");
 
   // A malformed envelope changes nothing.
   r = rep.post("/api/v1/sync/push",

@@ -486,6 +486,8 @@ core::Campaign read_campaign(Query& q) {
   return c;
 }
 
+core::Error storage_error(const SQLite::Exception& e);
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& c) : c_(c) {}
@@ -1004,11 +1006,17 @@ class SqliteTx final : public Tx {
     a.meta.id = c_.db().getLastInsertRowid();
   }
 
+  // A database refusal inside becomes the typed error it means (a constraint: 409, permanent;
+  // busy: 503), so that a caller deciding between "reject" and "retry" can tell.
   void savepoint(const std::function<void()>& fn) override {
     c_.run("SAVEPOINT m");
     try {
       fn();
       c_.run("RELEASE m");
+    } catch (const SQLite::Exception& e) {
+      c_.run("ROLLBACK TO m");
+      c_.run("RELEASE m");
+      throw storage_error(e);
     } catch (...) {
       c_.run("ROLLBACK TO m");
       c_.run("RELEASE m");

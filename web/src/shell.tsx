@@ -130,6 +130,16 @@ function ManagerShell() {
       .then((m) => setComp(() => m.ManagerApp))
       .catch(() => setFailed(true));
   }, []);
+  // Real time: the server says when something the manager may see changed (a rep synced, an
+  // import landed); the views listening to `boucle:changed` reload what they show.
+  useEffect(() => {
+    const session = getSession();
+    if (!session || typeof EventSource === 'undefined') return;
+    const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(session.token)}`);
+    const changed = () => window.dispatchEvent(new CustomEvent('boucle:changed'));
+    source.addEventListener('changed', changed);
+    return () => source.close();
+  }, []);
   if (failed) return <main class="page"><p class="error">{t('manager.loadFailed')}</p></main>;
   if (!Comp) return <main class="page"><p class="muted">{t('common.loading')}</p></main>;
   return <Comp />;

@@ -286,7 +286,7 @@ describe.sequential('a rep works offline, the manager sees it', () => {
     expect(mine).toHaveLength(1);
     await tid(page, 'conflicts').scrollIntoViewIfNeeded();
     await screenshot(page, 'conflict-rep-sees');
-    // The manager's conflicts view shows it too.
+    // The manager's conflicts view shows it too, and stays open while the rep settles it.
     const mgr = await phoneContext(45.76, 4.83);
     try {
       const p = await mgr.newPage();
@@ -296,14 +296,16 @@ describe.sequential('a rep works offline, the manager sees it', () => {
       await p.goto(`${world.baseUrl}${entry}#/manager/conflicts`);
       await expect.poll(() => tid(p, 'mgr-conflict').count(), { timeout: 20000 }).toBe(1);
       await screenshot(p, 'conflict-manager-view');
+      // The rep keeps their value.
+      await tid(page, 'conflict-keep-client').click();
+      await expect.poll(async () => (await world.api(world.tokens.admin, 'GET', `/api/v1/stores/${storeId}`)).name, { timeout: 20000 }).toBe(repName);
+      const after = await world.listAll(world.tokens.manager, '/api/v1/conflicts?status=open');
+      expect(after.filter((c) => c.store_id === storeId)).toEqual([]);
+      // Real time: the manager's page hears of it through the event stream, with no reload.
+      await expect.poll(() => tid(p, 'mgr-conflict').count(), { timeout: 10000 }).toBe(0);
     } finally {
       await mgr.close();
     }
-    // The rep keeps their value.
-    await tid(page, 'conflict-keep-client').click();
-    await expect.poll(async () => (await world.api(world.tokens.admin, 'GET', `/api/v1/stores/${storeId}`)).name, { timeout: 20000 }).toBe(repName);
-    const after = await world.listAll(world.tokens.manager, '/api/v1/conflicts?status=open');
-    expect(after.filter((c) => c.store_id === storeId)).toEqual([]);
     await expect.poll(() => tid(page, 'conflict').count(), { timeout: 20000 }).toBe(0);
     await expect.poll(() => page.locator('h1').first().innerText(), { timeout: 20000 }).toContain(repName);
     await screenshot(page, 'conflict-resolved');

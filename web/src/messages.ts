@@ -20,6 +20,7 @@ export const messages: { fr: Record<string, string>; en: Record<string, string> 
     'login.bad': 'E-mail ou mot de passe incorrect.',
     'login.rate': 'Trop de tentatives. Réessayez dans quelques minutes.',
     'login.offline': 'Pas de réseau : la première connexion demande une connexion internet.',
+    'login.unsentOther': 'Ce téléphone garde {n} modification(s) d’un autre utilisateur pas encore envoyée(s) : il doit se reconnecter et synchroniser d’abord.',
 
     'badge.label': 'État de la synchronisation',
     'badge.online': 'En ligne',
@@ -255,6 +256,7 @@ export const messages: { fr: Record<string, string>; en: Record<string, string> 
     'login.bad': 'Wrong email or password.',
     'login.rate': 'Too many attempts. Try again in a few minutes.',
     'login.offline': 'No network: the first sign-in needs an internet connection.',
+    'login.unsentOther': 'This phone holds {n} change(s) of another user not sent yet: they must sign in and sync first.',
 
     'badge.label': 'Sync status',
     'badge.online': 'Online',

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from './api';
 import { formatRelative, getLocale, onLocaleChange, t } from './i18n';
 import { type Session, clearSession, getSession, onSessionChange, setSession } from './session';
-import { db, getEngine, go, nowSec, prepareDbFor, useHash, useOnline, useSyncStatus } from './state';
+import { UnsentWorkError, db, getEngine, go, nowSec, prepareDbFor, useHash, useOnline, useSyncStatus } from './state';
 import { RepApp } from './rep/app';
 
 export function App() {
@@ -47,6 +47,8 @@ function Login() {
     } catch (err) {
       if (err instanceof ApiError) {
         setError(err.status === 401 ? t('login.bad') : err.status === 429 ? t('login.rate') : err.message);
+      } else if (err instanceof UnsentWorkError) {
+        setError(t('login.unsentOther', { n: err.pending }));
       } else {
         setError(t('login.offline'));
       }

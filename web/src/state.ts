@@ -22,10 +22,21 @@ export function getEngine(): SyncEngine {
   return engine;
 }
 
-/** Called at login: another user's data never stays on the device. */
+/** Another user still has work on this device that has not reached the server. */
+export class UnsentWorkError extends Error {
+  constructor(readonly pending: number) {
+    super(`${pending} unsent changes of another user`);
+    this.name = 'UnsentWorkError';
+  }
+}
+
+/** Called at login: another user's data never stays on the device, but their work that has not
+ *  reached the server is never thrown away either: the login is refused until it is sent. */
 export async function prepareDbFor(userId: number): Promise<void> {
   const owner = await db.getMeta<number | null>('owner_user_id', null);
   if (owner !== null && owner !== userId) {
+    const unsent = (await db.outbox.count()) + (await db.blobs.filter((b) => !b.complete).count());
+    if (unsent > 0) throw new UnsentWorkError(unsent);
     engine?.stopAuto();
     engine = null;
     await db.delete();

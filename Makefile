@@ -1,6 +1,6 @@
 # The two commands of the README, plus the benchmarks. Each runs the set-up script first
 # (it installs missing Debian packages, and does nothing when all are present).
-.PHONY: setup web build run test test-web test-asan bench clean
+.PHONY: setup web build run test test-web test-asan bench bench-web clean
 
 JOBS ?= $(shell nproc)
 DB ?= ./boucle.db
@@ -37,6 +37,11 @@ test-web: web
 
 bench: build
 	bash bench/run.sh
+
+# The web app's benchmarks (docs/PERFORMANCE.md, "The web app and sync"): shell size, first
+# load in chromium, catch-up of 600 offline changes, 1,000 simulated clients.
+bench-web: build
+	BOUCLE_BIN=$(CURDIR)/build/release/apps/boucle/boucle bash scripts/web.sh bench:size bench:load bench:catchup bench:clients
 
 clean:
 	rm -rf build

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const WEB_DIR = resolve(here, '../..');
-export const BOUCLE_BIN = process.env.BOUCLE_BIN ?? '/work/main/build/release/apps/boucle/boucle';
+export const BOUCLE_BIN = process.env.BOUCLE_BIN ?? resolve(WEB_DIR, '../build/release/apps/boucle/boucle');
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same sequence. */
 export function rng(seed: number): () => number {

@@ -125,6 +125,14 @@ const WHY_PARTS: [RegExp, string, (m: RegExpMatchArray) => Record<string, string
   [/^visited (\d+) days ago$/, 'why.visitedAgo', (m) => ({ n: m[1] })],
   [/^repeat visit \(every (\d+) days\)$/, 'why.repeat', (m) => ({ n: m[1] })],
   [/^campaign (.+)$/, 'why.campaign', (m) => ({ name: m[1] })],
+  // The simulator's field-manager rules (the demo's plans).
+  [/^(\d+) new-range products missing$/, 'why.newMissing', (m) => ({ n: m[1] })],
+  [/^(\d+) core products delisted$/, 'why.coreDelisted', (m) => ({ n: m[1] })],
+  [/^(\d+) out of stock at the last audit$/, 'why.oosLast', (m) => ({ n: m[1] })],
+  [/^not visited yet$/, 'why.notYet', () => ({})],
+  [/^overdue \((\d+) weeks\)$/, 'why.overdueWeeks', (m) => ({ n: m[1] })],
+  [/^sell-in down (\d+) € over four weeks$/, 'why.sellInDown', (m) => ({ amount: m[1] })],
+  [/^(\d+) visits in a row without result$/, 'why.fruitless', (m) => ({ n: m[1] })],
 ];
 
 /** A plan stop's `why` in the reader's language. */

@@ -109,7 +109,7 @@ export function Week({ session }: { session: Session }) {
                   <div class="todo">
                     <b>{t('week.todo')}</b>
                     <ul>
-                      {s.todo && <li>{s.todo}</li>}
+                      {s.todo && <li>{s.type === 'deep' || s.type === 'quick' ? t(`todo.${s.type}`) : s.todo}</li>}
                       {toCheck.length > 0 && (
                         <li>{t('week.toCheck', { n: toCheck.length })}: {toCheck.slice(0, 3).map((p) => `${productsById.get(p.product_id)?.name ?? '#' + p.product_id} (${t(`issue.${p.issue}`)})`).join(', ')}{toCheck.length > 3 ? '…' : ''}</li>
                       )}

@@ -19,6 +19,9 @@ describe('why a stop is planned', () => {
     expect(whyText('repeat visit (every 14 days); appointment at 09:30', t))
       .toBe('repeat visit (every 14 d) · appointment at 09:30');
     expect(whyText('', t)).toBe('');
+    setLocale('fr');
+    expect(whyText('4 new-range products missing; 2 out of stock at the last audit; overdue (3 weeks)', t))
+      .toBe('4 produit(s) de la nouvelle gamme absent(s) · 2 en rupture au dernier relevé · en retard (3 semaines)');
   });
 });
 

@@ -212,6 +212,9 @@ export class SyncEngine {
       if (!this.tokenFn()) throw new HttpError(401, { title: 'no session' });
       await this.uploadBlobs(report);
       await this.push(report);
+      // A device's first sync fetches the plan before its first (long) pull, so that the
+      // week shows at once; the plan's stops carry their stores' names.
+      if ((await this.db.plans.count()) === 0) await this.fetchPlan(report);
       await this.pull(report);
       await this.fetchPlan(report);
       report.ok = !report.retryLater;

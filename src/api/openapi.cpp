@@ -204,6 +204,7 @@ constexpr std::string_view SCHEMAS = R"JSON({
     "base": {}, "client_value": {}, "server_value": {}, "user_id": {"type": "integer"}, "status": {"enum": ["open", "resolved"]},
     "resolution": {"type": "string"}, "resolved_by": {"type": ["integer", "null"]}, "version": {"type": "integer"}}},
   "ConflictList": {"$ref": "#/components/schemas/List"},
+  "AttachmentList": {"$ref": "#/components/schemas/List"},
   "ConflictResolve": {"type": "object", "required": ["keep"], "additionalProperties": false, "properties": {"keep": {"enum": ["client", "server"]}}},
   "TargetingFields": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
     "name": {"type": "string"}, "type": {"enum": ["number", "text", "boolean", "tags"]},

@@ -662,6 +662,15 @@ Response get_blob(RequestContext& ctx) {
   return r;
 }
 
+Response list_attachments(RequestContext& ctx) {
+  storage::AttachmentFilter f{ctx.query_id("visit_id"), ctx.query_id("store_id")};
+  auto page = ctx.page();
+  auto result = storage::read(ctx.app.db(), [&](storage::Tx& tx) {
+    return tx.attachments(f, ctx.scope(), page);
+  });
+  return page_response(result);
+}
+
 // Conflicts -----------------------------------------------------------------------------------
 
 Response list_conflicts(RequestContext& ctx) {
@@ -729,6 +738,9 @@ void add_sync_routes(Router& r) {
          Body::bytes, {"offset"}, "", "UploadState", put_chunk});
   r.add({Method::get, "/api/v1/blobs/{sha256}", "The bytes of a photo the caller may see",
          "sync", {}, Body::none, {}, "", "", get_blob});
+  r.add({Method::get, "/api/v1/attachments", "Photos and files of visits (metadata; bytes at /blobs)",
+         "sync", {}, Body::none, {"visit_id", "store_id", "limit", "cursor"}, "", "AttachmentList",
+         list_attachments});
   r.add({Method::get, "/api/v1/conflicts", "Store-field conflicts left by offline edits",
          "sync", {}, Body::none, {"status", "limit", "cursor"}, "", "ConflictList",
          list_conflicts});

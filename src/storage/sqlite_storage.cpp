@@ -986,6 +986,17 @@ class SqliteTx final : public Tx {
     return read_attachment(q);
   }
 
+  PageResult<core::Attachment> attachments(const AttachmentFilter& f, const Scope& scope,
+                                           const Page& page) override {
+    Query q(c_, "SELECT id, sha256, content_type, size_bytes, store_id, visit_id, rep_id, "
+                "filename, " META_COLS ", client_id FROM attachments WHERE id > ?1 AND deleted = 0 "
+                "AND (?2 IS NULL OR visit_id = ?2) AND (?3 IS NULL OR store_id = ?3) AND "
+                IN_TERRITORY " ORDER BY id LIMIT ?4");
+    q.bind(1, page.after).bind(2, f.visit_id).bind(3, f.store_id).bind(9, scope_rep(scope));
+    q.bind(4, page.limit + 1);
+    return page_of<core::Attachment>(q, page, read_attachment);
+  }
+
   std::optional<core::Attachment> attachment_by_client_id(std::string_view client_id) override {
     Query q(c_, "SELECT id, sha256, content_type, size_bytes, store_id, visit_id, rep_id, "
                 "filename, " META_COLS ", client_id FROM attachments WHERE client_id = ?1");

@@ -64,6 +64,8 @@ struct AuditFilter {
   std::optional<Id> store_id;
 };
 
+using AttachmentFilter = AuditFilter;  // by visit, by store
+
 struct OrderFilter {
   std::optional<Id> visit_id;
   std::optional<Id> store_id;
@@ -220,6 +222,8 @@ class Tx {
 
   virtual std::optional<core::Attachment> attachment(Id id, const Scope& scope) = 0;
   virtual std::optional<core::Attachment> attachment_by_client_id(std::string_view client_id) = 0;
+  virtual PageResult<core::Attachment> attachments(const AttachmentFilter& filter, const Scope& scope,
+                                                   const Page& page) = 0;
   virtual void insert_attachment(core::Attachment& attachment) = 0;
 
   // Runs `fn` so that if it throws, its writes are undone and the transaction goes on (the

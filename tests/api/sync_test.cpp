@@ -322,6 +322,14 @@ TEST_F(Sync, PhotosUploadInResumableChunksDeduplicatedAndChecked) {
   blob = stranger.request("GET", "/api/v1/blobs/" + sha, "", {{"Authorization", "Bearer " + stranger.token}});
   EXPECT_EQ(blob.status, 404);
 
+  // The visit's photos are listed for those who may see them.
+  auto listed = rep.get("/api/v1/attachments?visit_id=" + std::to_string(visit_id)).json();
+  ASSERT_EQ(listed.at("items").as_array().size(), 1u) << listed;
+  EXPECT_EQ(str(listed.at("items").as_array()[0].at("sha256")), sha);
+  EXPECT_EQ(listed.at("items").as_array()[0].at("client_id"), "p-photo");
+  EXPECT_TRUE(stranger.get("/api/v1/attachments?visit_id=" + std::to_string(visit_id))
+                  .json().at("items").as_array().empty());
+
   // The same bytes again, from anyone: already there, nothing to send.
   r = start(stranger, sha, size);
   ASSERT_EQ(r.status, 200);

@@ -17,6 +17,7 @@ import {
   Visit,
 } from './data';
 import { escapeHtml, MapView, validPoint } from './mapview';
+import { VisitDetail } from './visit';
 import {
   addDays,
   colour,
@@ -234,13 +235,17 @@ function ActivityList({
 }) {
   if (error) return <ErrorBox error={error} />;
   if (!visits) return loading ? <Loading /> : null;
+  const [open, setOpen] = useState<number | null>(null);
   if (visits.length === 0) return <p class="mgr-muted">{t('mgr.activity.empty')}</p>;
   return (
     <ul class="mgr-activity-list" data-testid="mgr-activity">
       {visits.map((v) => {
         const r = reps.get(v.rep_id);
         return (
-          <li key={v.id} class="mgr-activity-item" data-testid="mgr-activity-item" data-visit-id={v.id}>
+          <li key={v.id} class="mgr-activity-item" data-testid="mgr-activity-item" data-visit-id={v.id}
+              role="button" tabIndex={0} title={t('mgr.activity.open')} aria-expanded={open === v.id}
+              onClick={(e) => { if (!(e.target as HTMLElement).closest('.mgr-visit')) setOpen(open === v.id ? null : v.id); }}
+              onKeyDown={(e) => { if (e.key === 'Enter') setOpen(open === v.id ? null : v.id); }}>
             <span class="mgr-swatch" style={{ background: r ? colour(r.i) : '#888' }} />
             <span class="mgr-activity-store">{stores.get(v.store_id)?.name ?? `#${v.store_id}`}</span>
             <span class="mgr-muted">{repName(r?.rep, v.rep_id)}</span>
@@ -253,6 +258,7 @@ function ActivityList({
                   : ''}
               {v.checkin?.far ? ` · ${t('mgr.activity.far')}` : ''}
             </span>
+            {open === v.id && <VisitDetail visitId={v.id} />}
           </li>
         );
       })}

@@ -228,6 +228,17 @@ describe.sequential('a rep works offline, the manager sees it', () => {
       await expect.poll(() => item.count(), { timeout: 20000 }).toBeGreaterThan(0);
       await item.first().scrollIntoViewIfNeeded();
       await screenshot(p, 'manager-activity');
+      // Opened, the visit shows its report, its order and its photo (fetched with the token).
+      await item.first().click();
+      const detail = tid(p, 'mgr-visit-detail');
+      await detail.waitFor({ timeout: 20000 });
+      expect(await detail.innerText()).toContain('Rayon bien tenu');
+      await expect.poll(() => tid(p, 'mgr-visit-order').innerText(), { timeout: 20000 }).toMatch(/6 ×/);
+      const photo = tid(p, 'mgr-visit-photo');
+      await photo.waitFor({ timeout: 20000 });
+      await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      await detail.scrollIntoViewIfNeeded();
+      await screenshot(p, 'manager-visit-detail');
     } finally {
       await mgr.close();
     }

@@ -150,6 +150,20 @@ export function whyText(why: string, tr: (key: string, params?: Record<string, s
     .join(' · ');
 }
 
+/** The catalogue key saying, in the reader's language, why the server refused a change (by
+ *  the problem's stable type); null when the type is not one a rep can act on. */
+export function rejectionKey(problem: any): string | null {
+  const type: string = typeof problem?.type === 'string' ? problem.type : '';
+  const slug = type.slice(type.lastIndexOf('/') + 1);
+  switch (slug) {
+    case 'not-found': return 'reject.notFound';
+    case 'validation': return 'reject.validation';
+    case 'conflict': return 'reject.conflict';
+    case 'forbidden': return 'reject.forbidden';
+    default: return null;
+  }
+}
+
 /** Campaigns a stop's `why` names ("… campaign <name>"). */
 export function campaignsOfWhy(why: string, campaigns: Rec[]): Rec[] {
   return campaigns.filter((c) => c.name && why.includes(`campaign ${c.name}`));

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime, formatNumber, formatRelative, t } from '../i18n';
 import { db, getEngine, nowSec, useLive, useOnline, useSyncStatus } from '../state';
+import { rejectionKey } from './logic';
 
 export function SyncPage() {
   const status = useSyncStatus();
@@ -34,8 +35,9 @@ export function SyncPage() {
           <ul class="list">{rejected.map((r) => (
             <li data-testid="rejected-item" class="rejected">
               <span><b>{t(`kind.${r.kind}`)}</b> · {formatDateTime(r.created_at)}<br />
-                <span class="error">{r.problem?.detail ?? r.problem?.title ?? t('sync.unknownReason')}</span>
-                {(r.problem?.errors ?? []).map((e: any) => <small><br />{e.field}: {e.message}</small>)}</span>
+                {rejectionKey(r.problem) && <span class="error">{t(rejectionKey(r.problem)!)}<br /></span>}
+                <small class={rejectionKey(r.problem) ? 'muted' : 'error'}>{r.problem?.detail ?? r.problem?.title ?? t('sync.unknownReason')}</small>
+                {(r.problem?.errors ?? []).map((e: any) => <small class="muted"><br />{e.field}: {e.message}</small>)}</span>
               <button data-testid="rejected-dismiss" onClick={() => db.rejected.delete(r.n)}>{t('sync.dismiss')}</button>
             </li>))}</ul>
         )}

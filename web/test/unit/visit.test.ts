@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canCheckIn, checkinNeedsReason, expectedProductIds, haversineMetres, latestAuditsByProduct,
-  orderTotal, productsToCheck, searchProducts, storeKpis, campaignsOfWhy, whyText,
+  orderTotal, productsToCheck, searchProducts, storeKpis, campaignsOfWhy, whyText, rejectionKey,
 } from '../../src/rep/logic';
 import { addMessages, setLocale, t } from '../../src/i18n';
 import { messages } from '../../src/messages';
@@ -22,6 +22,15 @@ describe('why a stop is planned', () => {
     setLocale('fr');
     expect(whyText('4 new-range products missing; 2 out of stock at the last audit; overdue (3 weeks)', t))
       .toBe('4 produit(s) de la nouvelle gamme absent(s) · 2 en rupture au dernier relevé · en retard (3 semaines)');
+  });
+});
+
+describe('why the server refused a change', () => {
+  it('reads the problem\'s stable type, not its English detail', () => {
+    expect(rejectionKey({ type: 'https://boucle.dev/problems/not-found', detail: 'store 3 is not in your territory' })).toBe('reject.notFound');
+    expect(rejectionKey({ type: 'https://boucle.dev/problems/validation' })).toBe('reject.validation');
+    expect(rejectionKey({ type: 'https://boucle.dev/problems/internal' })).toBeNull();
+    expect(rejectionKey(undefined)).toBeNull();
   });
 });
 

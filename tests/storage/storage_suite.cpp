@@ -581,4 +581,140 @@ TEST_P(StorageSuite, CalendarKeysRotate) {
   });
 }
 
+// Sync (docs/SYNC.md): territory epochs move with a store's rep, a savepoint undoes only its
+// own writes, notes and tasks are found by client id (tombstones too), conflicts list by status,
+// and an upload's chunks become one content-addressed blob.
+TEST_P(StorageSuite, SyncRecordsEpochsSavepointsAndBlobs) {
+  core::User a = make_user("sync-a@x.test", core::Role::rep);
+  core::User b = make_user("sync-b@x.test", core::Role::rep);
+  core::Store s = make_store("SYNC", std::nullopt);
+  write(db(), [&](Tx& tx) {
+    tx.insert_user(a);
+    tx.insert_user(b);
+    s.assigned_rep_id = a.meta.id;
+    tx.insert_store(s);
+    tx.put_device(Device{"phone-1", a.meta.id, 0});
+  });
+  const auto epochs = [&] {
+    return read(db(), [&](Tx& tx) {
+      return std::pair{tx.territory_epoch(a.meta.id), tx.territory_epoch(b.meta.id)};
+    });
+  };
+  const auto [a0, b0] = epochs();
+  write(db(), [&](Tx& tx) {
+    s.name = "Renamed";  // the same rep: no epoch moves
+    tx.update_store(s);
+  });
+  EXPECT_EQ(epochs(), std::pair(a0, b0));
+  write(db(), [&](Tx& tx) {
+    s.assigned_rep_id = b.meta.id;
+    tx.update_store(s);
+  });
+  EXPECT_EQ(epochs(), std::pair(a0 + 1, b0 + 1));
+
+  core::Note kept, undone;
+  write(db(), [&](Tx& tx) {
+    kept.client_id = "note-kept";
+    kept.store_id = s.meta.id;
+    kept.author_id = b.meta.id;
+    kept.text = "Chef de rayon le mardi";
+    tx.insert_note(kept);
+    EXPECT_THROW(tx.savepoint([&] {
+      undone.client_id = "note-undone";
+      undone.store_id = s.meta.id;
+      undone.author_id = b.meta.id;
+      tx.insert_note(undone);
+      throw core::Error(core::ErrorCode::validation, "no");
+    }), core::Error);
+    // A constraint refused inside a savepoint comes out typed, and the transaction goes on.
+    core::Note twin = kept;
+    twin.meta = {};
+    try {
+      tx.savepoint([&] { tx.insert_note(twin); });
+      ADD_FAILURE() << "a second note with the same client id was stored";
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::conflict);
+    }
+    auto d = tx.device("phone-1");
+    ASSERT_TRUE(d);
+    d->last_applied = 7;
+    tx.put_device(*d);
+  });
+  read(db(), [&](Tx& tx) {
+    EXPECT_TRUE(tx.note_by_client_id("note-kept"));
+    EXPECT_FALSE(tx.note_by_client_id("note-undone"));
+    EXPECT_EQ(tx.device("phone-1")->last_applied, 7);
+    EXPECT_EQ(tx.device("phone-1")->user_id, a.meta.id);
+    EXPECT_FALSE(tx.device("phone-2"));
+    EXPECT_TRUE(tx.note(kept.meta.id, Scope{b.meta.id}));
+    EXPECT_FALSE(tx.note(kept.meta.id, Scope{a.meta.id}));  // the store left A's territory
+  });
+  EXPECT_TRUE(write(db(), [&](Tx& tx) { return tx.remove(EntityKind::note, kept.meta.id); }));
+  read(db(), [&](Tx& tx) {
+    auto gone = tx.note_by_client_id("note-kept");
+    ASSERT_TRUE(gone);
+    EXPECT_TRUE(gone->meta.deleted);
+    EXPECT_FALSE(tx.note(kept.meta.id, Scope{}));
+  });
+
+  core::Task task;
+  core::Conflict open, closed;
+  write(db(), [&](Tx& tx) {
+    task.client_id = "task-1";
+    task.store_id = s.meta.id;
+    task.author_id = b.meta.id;
+    task.title = "Poser le stop-rayon";
+    task.due_date = "2026-12-10";
+    tx.insert_task(task);
+    task.done = true;
+    tx.update_task(task);
+    for (auto* c : {&open, &closed}) {
+      c->store_id = s.meta.id;
+      c->field = "name";
+      c->base_value = "\"Store SYNC\"";
+      c->client_value = "\"Terrain\"";
+      c->server_value = "\"Renamed\"";
+      c->user_id = b.meta.id;
+      tx.insert_conflict(*c);
+    }
+    closed.status = core::ConflictStatus::resolved;
+    closed.resolution = "server";
+    closed.resolved_by = a.meta.id;
+    tx.update_conflict(closed);
+  });
+  read(db(), [&](Tx& tx) {
+    auto t = tx.task_by_client_id("task-1");
+    ASSERT_TRUE(t);
+    EXPECT_TRUE(t->done);
+    EXPECT_EQ(t->due_date, "2026-12-10");
+    EXPECT_EQ(t->meta.version, 2);
+    auto listed = tx.conflicts(core::ConflictStatus::open, Scope{}, Page{});
+    ASSERT_EQ(listed.items.size(), 1u);
+    EXPECT_EQ(listed.items[0].meta.id, open.meta.id);
+    EXPECT_EQ(listed.items[0].client_value, "\"Terrain\"");
+    EXPECT_EQ(tx.conflicts(std::nullopt, Scope{}, Page{}).items.size(), 2u);
+    EXPECT_EQ(tx.conflict(closed.meta.id, Scope{})->resolution, "server");
+    EXPECT_TRUE(tx.conflicts(std::nullopt, Scope{a.meta.id}, Page{}).items.empty());
+  });
+
+  const std::string sha(64, 'f');
+  write(db(), [&](Tx& tx) {
+    tx.put_upload(Upload{sha, "image/jpeg", 6, 0, a.meta.id});
+    tx.append_chunk(sha, 0, std::string("ab\0", 3));
+    tx.put_upload(Upload{sha, "image/jpeg", 6, 3, a.meta.id});
+    tx.append_chunk(sha, 3, "cde");
+    EXPECT_EQ(tx.upload(sha)->received, 3);
+    EXPECT_EQ(tx.upload_bytes(sha), std::string("ab\0cde", 6));
+    tx.end_upload(sha, true);
+  });
+  read(db(), [&](Tx& tx) {
+    EXPECT_FALSE(tx.upload(sha));
+    ASSERT_TRUE(tx.blob_exists(sha));
+    EXPECT_EQ(tx.blob(sha)->data, std::string("ab\0cde", 6));
+    EXPECT_EQ(tx.blob(sha)->content_type, "image/jpeg");
+    EXPECT_TRUE(tx.blob_visible(sha, a.meta.id, Scope{a.meta.id}));   // the uploader
+    EXPECT_FALSE(tx.blob_visible(sha, b.meta.id, Scope{b.meta.id}));  // nobody names it to B
+  });
+}
+
 }  // namespace boucle::storage::testing

@@ -125,6 +125,14 @@ int serve(storage::Storage& db, const ServeFlags& f,
         } catch (const std::exception& e) {
           spdlog::warn("segment refresh failed: {}", e.what());
         }
+        // Photo uploads abandoned for a week (the device was reset or lost) free their chunks.
+        try {
+          const auto before = core::now_seconds() - 7 * 24 * 3600;
+          if (int n = storage::write(db, [&](storage::Tx& tx) { return tx.drop_stale_uploads(before); }))
+            spdlog::info("dropped {} photo uploads left unfinished for a week", n);
+        } catch (const std::exception& e) {
+          spdlog::warn("dropping stale uploads failed: {}", e.what());
+        }
       }
     });
   }

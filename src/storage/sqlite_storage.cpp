@@ -1236,6 +1236,15 @@ class SqliteTx final : public Tx {
     up.bind(1, sha256).exec();
   }
 
+  int drop_stale_uploads(core::UnixSeconds before) override {
+    Query chunks(c_, "DELETE FROM upload_chunks WHERE sha256 IN "
+                     "(SELECT sha256 FROM uploads WHERE started_at < ?1)");
+    chunks.bind(1, before).exec();
+    Query up(c_, "DELETE FROM uploads WHERE started_at < ?1");
+    up.bind(1, before);
+    return up.exec();
+  }
+
   // Plans -------------------------------------------------------------------------------------
   std::optional<core::Plan> plan(Id id, const Scope& scope) override {
     std::optional<core::Plan> p;

@@ -261,6 +261,8 @@ class Tx {
   virtual std::string upload_bytes(std::string_view sha256) = 0;  // the chunks, in order
   // Stores the blob and drops the upload and its chunks; `complete` false drops them only.
   virtual void end_upload(std::string_view sha256, bool complete) = 0;
+  // Drops the uploads started before `before` and never finished; returns how many.
+  virtual int drop_stale_uploads(core::UnixSeconds before) = 0;
 
   // Plans. A rep's scope sees only their own plans. `plan` loads routes, stops and candidates;
   // `plans` (lists) leaves them empty. update_plan replaces routes, stops and candidates.

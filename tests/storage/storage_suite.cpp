@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/time.hpp"
 
 namespace boucle::storage::testing {
 
@@ -714,6 +715,16 @@ TEST_P(StorageSuite, SyncRecordsEpochsSavepointsAndBlobs) {
     EXPECT_EQ(tx.blob(sha)->content_type, "image/jpeg");
     EXPECT_TRUE(tx.blob_visible(sha, a.meta.id, Scope{a.meta.id}));   // the uploader
     EXPECT_FALSE(tx.blob_visible(sha, b.meta.id, Scope{b.meta.id}));  // nobody names it to B
+  });
+  // An upload left unfinished goes when it is older than the cut-off, not before.
+  const std::string left(64, 'e');
+  write(db(), [&](Tx& tx) {
+    tx.put_upload(Upload{left, "image/jpeg", 10, 0, a.meta.id});
+    tx.append_chunk(left, 0, "12345");
+    EXPECT_EQ(tx.drop_stale_uploads(core::now_seconds() - 3600), 0);
+    EXPECT_EQ(tx.drop_stale_uploads(core::now_seconds() + 1), 1);
+    EXPECT_FALSE(tx.upload(left));
+    EXPECT_EQ(tx.upload_bytes(left), "");
   });
 }
 

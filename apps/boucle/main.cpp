@@ -37,6 +37,7 @@ struct ServeFlags {
   std::string durability = "full";
   int login_max_failures = 5;
   int refresh_seconds = 300;
+  int tombstone_days = 180;  // deletes older than this may be purged (0: keep them all)
   std::string web_root;  // empty: web/dist found from the working directory or the binary
 };
 
@@ -72,6 +73,10 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--refresh-seconds", f.refresh_seconds,
                   "Refresh dynamic segments every N seconds (0: only when read)")
       ->check(CLI::Range(0, 7 * 24 * 3600));
+  cmd->add_option("--tombstone-days", f.tombstone_days,
+                  "Purge the tombstones of leaf records older than N days, with the periodic "
+                  "refresh (0: never); devices that last synced before reload (docs/SYNC.md)")
+      ->check(CLI::Range(0, 100 * 365));
   cmd->add_option("--web-root", f.web_root,
                   "Directory of the built web app served at / (default: web/dist if found; "
                   "none: the API only)");
@@ -125,13 +130,21 @@ int serve(storage::Storage& db, const ServeFlags& f,
         } catch (const std::exception& e) {
           spdlog::warn("segment refresh failed: {}", e.what());
         }
-        // Photo uploads abandoned for a week (the device was reset or lost) free their chunks.
+        // Photo uploads abandoned for a week (the device was reset or lost) free their chunks;
+        // old tombstones of leaf records go (devices that have not seen them reload).
         try {
-          const auto before = core::now_seconds() - 7 * 24 * 3600;
-          if (int n = storage::write(db, [&](storage::Tx& tx) { return tx.drop_stale_uploads(before); }))
+          const auto now = core::now_seconds();
+          if (int n = storage::write(db, [&](storage::Tx& tx) {
+                return tx.drop_stale_uploads(now - 7 * 24 * 3600);
+              }))
             spdlog::info("dropped {} photo uploads left unfinished for a week", n);
+          if (f.tombstone_days > 0) {
+            const auto before = now - std::int64_t{f.tombstone_days} * 24 * 3600;
+            if (auto n = storage::write(db, [&](storage::Tx& tx) { return tx.purge_tombstones(before); }))
+              spdlog::info("purged {} tombstones older than {} days", n, f.tombstone_days);
+          }
         } catch (const std::exception& e) {
-          spdlog::warn("dropping stale uploads failed: {}", e.what());
+          spdlog::warn("housekeeping failed: {}", e.what());
         }
       }
     });
@@ -211,6 +224,14 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", user_role, "admin, manager or rep")
       ->check(CLI::IsMember({"admin", "manager", "rep"}));
 
+  std::string purge_db = "boucle.db";
+  int purge_days = 180;
+  auto* purge_cmd = cli.add_subcommand(
+      "purge-tombstones", "Delete the tombstones of leaf records older than N days (docs/SYNC.md)");
+  purge_cmd->add_option("--db", purge_db, "SQLite database file");
+  purge_cmd->add_option("--days", purge_days, "Age of the tombstones to purge, in days")
+      ->check(CLI::Range(0, 100 * 365));
+
   cli::Runner run;
   cli::add_plan_command(cli, run);
   cli::add_bench_planner_command(cli, run);
@@ -269,10 +290,21 @@ int main(int argc, char** argv) {
       return serve(*db, demo_flags, [&](std::uint16_t port) {
         print_listening(port, demo_flags.address);
         std::cout << "\nBoucle demo: http://localhost:" << port
-                  << "  (API under /api/v1, described at /api/openapi.json)\n";
+                  << "  (the web app; the API under /api/v1, described at /api/openapi.json)\n";
         print_logins();
         std::cout << "Stop with Ctrl-C." << std::endl;
       });
+    }
+    if (purge_cmd->parsed()) {
+      auto db = storage::open_sqlite(purge_db);
+      const auto before = core::now_seconds() - std::int64_t{purge_days} * 24 * 3600;
+      auto [n, horizon] = storage::write(*db, [&](storage::Tx& tx) {
+        auto purged = tx.purge_tombstones(before);
+        return std::pair{purged, tx.purged_through()};
+      });
+      std::cout << "purged " << n << " tombstones; devices with a cursor before " << horizon
+                << " will reload\n";
+      return 0;
     }
     if (user_add->parsed()) {
       auto db = storage::open_sqlite(user_db);

@@ -524,8 +524,10 @@ Response pull(RequestContext& ctx) {
   json::object out;
   storage::read(ctx.app.db(), [&](storage::Tx& tx) {
     const std::int64_t mine = ctx.who().is_rep() ? tx.territory_epoch(ctx.who().user.meta.id) : 0;
-    // A cursor beyond the last sequence comes from another database (a restore): reload.
-    const bool reset = (cursor > 0 && epoch && *epoch != mine) || cursor > tx.last_seq();
+    // Reload when the territory moved, when deletes the cursor has not seen were purged, or
+    // when the cursor is beyond the last sequence (it comes from another database: a restore).
+    const bool reset = (cursor > 0 && epoch && *epoch != mine) ||
+                       (cursor > 0 && cursor < tx.purged_through()) || cursor > tx.last_seq();
     if (reset) {
       out = json::object{{"items", json::array{}}, {"cursor", 0}, {"has_more", true},
                          {"epoch", mine}, {"reset", true}};

@@ -474,6 +474,13 @@ CREATE TABLE uploads (
   started_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Tombstones older than the horizon may be purged; a device whose cursor is older reloads.
+CREATE TABLE sync_horizon (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  purged_through_seq INTEGER NOT NULL
+);
+INSERT INTO sync_horizon (id, purged_through_seq) VALUES (1, 0);
+
 CREATE TABLE upload_chunks (
   sha256 TEXT NOT NULL,
   offset INTEGER NOT NULL,

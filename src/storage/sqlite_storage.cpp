@@ -1236,6 +1236,55 @@ class SqliteTx final : public Tx {
     up.bind(1, sha256).exec();
   }
 
+  std::int64_t purge_tombstones(core::UnixSeconds before) override {
+    // Statements are cached by the address of their text: one literal per table.
+    static constexpr std::array<std::pair<const char*, const char*>, 7> LEAVES = {{
+        {"SELECT max(seq), count(*) FROM audits WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM audits WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM attachments WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM attachments WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM notes WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM notes WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM tasks WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM tasks WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM conflicts WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM conflicts WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM assortment_rules WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM assortment_rules WHERE deleted = 1 AND updated_at < ?1"},
+        {"SELECT max(seq), count(*) FROM orders WHERE deleted = 1 AND updated_at < ?1",
+         "DELETE FROM orders WHERE deleted = 1 AND updated_at < ?1"},
+    }};
+    Seq through = purged_through();
+    std::int64_t purged = 0;
+    {
+      Query lines(c_, "DELETE FROM order_lines WHERE order_id IN "
+                      "(SELECT id FROM orders WHERE deleted = 1 AND updated_at < ?1)");
+      lines.bind(1, before).exec();
+    }
+    for (const auto& [count_sql, delete_sql] : LEAVES) {
+      std::int64_t n = 0;
+      {
+        Query count(c_, count_sql);
+        count.bind(1, before);
+        count.step();
+        n = count.i64(1);
+        if (n > 0) through = std::max(through, count.i64(0));
+      }
+      if (n == 0) continue;
+      Query del(c_, delete_sql);
+      del.bind(1, before);
+      purged += del.exec();
+    }
+    Query horizon(c_, "UPDATE sync_horizon SET purged_through_seq = ?1 WHERE id = 1");
+    horizon.bind(1, through).exec();
+    return purged;
+  }
+
+  Seq purged_through() override {
+    Query q(c_, "SELECT purged_through_seq FROM sync_horizon WHERE id = 1");
+    return q.step() ? q.i64(0) : 0;
+  }
+
   int drop_stale_uploads(core::UnixSeconds before) override {
     Query chunks(c_, "DELETE FROM upload_chunks WHERE sha256 IN "
                      "(SELECT sha256 FROM uploads WHERE started_at < ?1)");

@@ -264,6 +264,13 @@ class Tx {
   // Drops the uploads started before `before` and never finished; returns how many.
   virtual int drop_stale_uploads(core::UnixSeconds before) = 0;
 
+  // Deletes the tombstones written before `before` of the records nothing refers to (audits,
+  // orders, attachments, notes, tasks, conflicts, assortment rules; the others stay) and moves
+  // the sync horizon to the newest sequence deleted. Returns how many went.
+  virtual std::int64_t purge_tombstones(core::UnixSeconds before) = 0;
+  // A cursor older than this may have missed a delete: its device must reload (docs/SYNC.md).
+  virtual Seq purged_through() = 0;
+
   // Plans. A rep's scope sees only their own plans. `plan` loads routes, stops and candidates;
   // `plans` (lists) leaves them empty. update_plan replaces routes, stops and candidates.
   virtual std::optional<core::Plan> plan(Id id, const Scope& scope) = 0;

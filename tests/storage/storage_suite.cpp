@@ -726,6 +726,48 @@ TEST_P(StorageSuite, SyncRecordsEpochsSavepointsAndBlobs) {
     EXPECT_FALSE(tx.upload(left));
     EXPECT_EQ(tx.upload_bytes(left), "");
   });
+
+  // Purging tombstones: leaf records go (an order with its lines), a visit's tombstone stays
+  // (audits may refer to it); the horizon is the newest sequence purged.
+  core::Visit visit;
+  core::Order order;
+  core::Product p;
+  p.sku = "P-PURGE";
+  write(db(), [&](Tx& tx) {
+    tx.insert_product(p);
+    visit.store_id = s.meta.id;
+    visit.rep_id = b.meta.id;
+    tx.insert_visit(visit);
+    order.store_id = s.meta.id;
+    order.rep_id = b.meta.id;
+    order.lines = {{p.meta.id, 3, 250}};
+    tx.insert_order(order);
+    tx.remove(EntityKind::order, order.meta.id);
+    tx.remove(EntityKind::visit, visit.meta.id);
+  });
+  const Seq order_tombstone = read(db(), [&](Tx& tx) {
+    Seq seq = 0;
+    for (const auto& c : tx.changes_since(0, Scope{}, 100'000)) {
+      if (c.kind == EntityKind::order && c.id == order.meta.id) seq = c.seq;
+    }
+    return seq;
+  });
+  ASSERT_GT(order_tombstone, 0);
+  EXPECT_EQ(read(db(), [&](Tx& tx) { return tx.purged_through(); }), 0);
+  EXPECT_EQ(write(db(), [&](Tx& tx) { return tx.purge_tombstones(core::now_seconds() - 3600); }), 0);
+  const auto purged = write(db(), [&](Tx& tx) { return tx.purge_tombstones(core::now_seconds() + 1); });
+  EXPECT_EQ(purged, 2);  // the note and the order
+  read(db(), [&](Tx& tx) {
+    EXPECT_GE(tx.purged_through(), order_tombstone);
+    EXPECT_FALSE(tx.note_by_client_id("note-kept"));
+    bool order_left = false, visit_left = false;
+    for (const auto& c : tx.changes_since(0, Scope{}, 100'000)) {
+      order_left = order_left || (c.kind == EntityKind::order && c.id == order.meta.id);
+      visit_left = visit_left || (c.kind == EntityKind::visit && c.id == visit.meta.id && c.deleted);
+    }
+    EXPECT_FALSE(order_left);
+    EXPECT_TRUE(visit_left);
+  });
 }
 
 }  // namespace boucle::storage::testing

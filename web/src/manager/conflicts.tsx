@@ -81,7 +81,7 @@ export function ConflictsView() {
                 <li key={c.id} class="mgr-conflict" data-testid="mgr-conflict">
                   <div class="mgr-row mgr-spread mgr-wrap">
                     <strong>
-                      {store?.name ?? `#${c.store_id}`} · <code>{c.field}</code>
+                      {store?.name ?? `#${c.store_id}`} · {t(`field.${c.field}`)}
                     </strong>
                     <span class="mgr-muted mgr-small">
                       {repName(names.data?.users.get(c.user_id), c.user_id)} · {fmtDateTime(c.created_at)}

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <unistd.h>
 
 #include "api_fixture.hpp"
+#include "mutate.hpp"
 
 // Offline sync against the real server (docs/SYNC.md): exactly-once push with duplicates, gaps,
 // rejections and retries; pull scoped to the territory with resets when it moves; chunked,
@@ -531,6 +533,113 @@ TEST_F(Sync, TerritoryMovesConflictsEventsAndTheWebApp) {
   EXPECT_EQ(c.get("/api/v1/nothing").status, 404);
   EXPECT_EQ(c.get("/api/v1/nothing").header("content-type"), "application/problem+json");
   fs::remove_all(root);
+}
+
+// Hostile mutations: fields removed, retyped, oversized or unknown, and envelopes mangled byte by
+// byte. Never a 5xx; every mutation is applied, rejected with a problem or told to retry; a
+// rejected one writes nothing (the change sequence does not move); the server stays healthy.
+TEST_F(Sync, HostileMutationsAreRejectedAndWriteNothing) {
+  auto& w = *world_;
+  auto rep = as(w.rep_a_token);
+  std::mt19937_64 rng(7);
+  const auto t = now();
+  const std::string store = std::to_string(w.store_a);
+  // Valid data for each kind; visit "v-h" is checked in first so that the others can name it.
+  auto r = push(rep, "hostile-setup", json::array{mutation(1, "visit.checkin",
+      {{"client_id", "v-h"}, {"store_id", w.store_a}, {"at", t - 100}, {"lat", 45.7641}, {"lon", 4.8358}})});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::vector<std::pair<std::string, json::object>> seeds = {
+      {"visit.checkin", {{"client_id", "x"}, {"store_id", w.store_a}, {"type", "deep"}, {"at", t - 50},
+                         {"lat", 45.7641}, {"lon", 4.8358}, {"reason", "r"}}},
+      {"visit.checkout", {{"visit_client_id", "v-h"}, {"at", t}, {"report", "ok"}, {"next_steps", "n"}}},
+      {"audit.create", {{"client_id", "x"}, {"visit_client_id", "v-h"}, {"product_id", w.product},
+                        {"present", true}, {"facings", 2}, {"shelf_price_cents", 199},
+                        {"out_of_stock", false}, {"promo", false}}},
+      {"order.create", {{"client_id", "x"}, {"visit_client_id", "v-h"}, {"store_id", w.store_a},
+                        {"lines", json::array{{{"product_id", w.product}, {"quantity", 3}}}}}},
+      {"attachment.create", {{"client_id", "x"}, {"store_id", w.store_a}, {"sha256", std::string(64, '1')},
+                             {"content_type", "image/jpeg"}, {"size_bytes", 10}}},
+      {"store.update", {{"store_id", w.store_a}, {"base", {{"city", ""}}}, {"changes", {{"city", "Lyon"}}}}},
+      {"note.put", {{"client_id", "x"}, {"store_id", w.store_a}, {"text", "t"}}},
+      {"task.put", {{"client_id", "x"}, {"store_id", w.store_a}, {"title", "t"}, {"done", false},
+                    {"due_date", "2026-12-24"}}},
+      {"note.delete", {{"client_id", "x"}}},
+      {"task.delete", {{"client_id", "x"}}},
+  };
+  std::vector<json::value> poison;
+  for (json::value v : {json::value(nullptr), json::value(-1), json::value(0), json::value(1e308),
+                        json::value(INT64_MIN + 1), json::value(true), json::value(""),
+                        json::value(std::string(20'000, 'x')),
+                        json::value("\xF0\x9F\x92\xA5' OR 1=1 --"), json::value(json::array{}),
+                        json::value(json::object{}), json::value(json::array{nullptr, 1}),
+                        json::value("2026-02-30T25:61:00Z"), json::value("NaN"),
+                        json::value(w.store_b), json::value(999'999'999)}) {
+    poison.push_back(std::move(v));
+  }
+  std::string device = "hostile-0";
+  std::int64_t n = 1;
+  int rejected = 0, applied = 0, retried = 0, mangled = 0;
+  for (int i = 0; i < 600; ++i) {
+    const auto& [kind, valid] = seeds[rng() % seeds.size()];
+    json::object data = valid;
+    if (data.contains("client_id")) data["client_id"] = "h-" + std::to_string(i);
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      auto it = data.begin() + static_cast<std::ptrdiff_t>(rng() % data.size());
+      switch (rng() % 4) {
+        case 0: data.erase(it); break;
+        case 1: it->value() = poison[rng() % poison.size()]; break;
+        case 2: data["unknown_" + std::to_string(e)] = poison[rng() % poison.size()]; break;
+        default: break;  // this edit leaves the data valid
+      }
+      if (data.empty()) break;
+    }
+    json::object body{{"device_id", device},
+                      {"mutations", json::array{mutation(n, kind, std::move(data))}}};
+    std::string text = json::serialize(body);
+    const bool mangle = rng() % 8 == 0;
+    if (mangle) text = mutate(text, rng, "{}[]\",:0123456789-tfn\\ ", 4);
+    const auto before = last_seq();
+    r = rep.request("POST", "/api/v1/sync/push", text,
+                    {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + rep.token}});
+    ASSERT_LT(r.status, 500) << text << " -> " << r.body;
+    if (r.status != 200) {
+      ++mangled;
+      ASSERT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+      EXPECT_EQ(last_seq(), before) << "a refused push wrote something: " << text;
+      continue;
+    }
+    const auto reply = r.json();
+    const auto& results = reply.at("results").as_array();
+    if (results.empty()) continue;  // a mangled n made a gap: nothing applied
+    const std::string status = str(results[0].at("status"));
+    if (status == "rejected") {
+      ++rejected;
+      const auto& problem = results[0].at("problem");
+      EXPECT_GE(problem.at("status").as_int64(), 400);
+      EXPECT_LT(problem.at("status").as_int64(), 500);
+      EXPECT_EQ(last_seq(), before) << "a rejected mutation wrote something: " << text << " -> " << r.body;
+    } else if (status == "applied") {
+      ++applied;
+    } else if (status == "retry") {
+      ++retried;
+      device = "hostile-" + std::to_string(i + 1);  // its queue waits for the photo: start another
+      n = 1;
+      continue;
+    } else {
+      ADD_FAILURE() << "unexpected status " << status << " for " << text;
+    }
+    n = reply.at("expected").as_int64();
+  }
+  EXPECT_GT(rejected, 200);
+  EXPECT_GT(applied, 20);
+  EXPECT_GT(mangled, 20);
+  EXPECT_EQ(anonymous().get("/healthz").status, 200);
+  // The device's count is exact: what it was answered is what the server recorded.
+  r = push(rep, device, json::array{});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json().at("expected").as_int64(), n);
+  (void)retried;
 }
 
 }  // namespace boucle::testing

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { getLocale, t } from '../i18n';
 
 export interface LineSeries { label: string; values: (number | null)[]; colour?: string }
 
@@ -16,16 +17,23 @@ export function LineChart(props: { series: LineSeries[]; x: (string | number)[];
     const labels = x.some((v) => typeof v === 'string');
     const xs = labels ? x.map((_, i) => i) : (x as number[]);
     const data: uPlot.AlignedData = [xs, ...series.map((s) => s.values.map((v) => (v === null || v === undefined || Number.isNaN(v) ? null : v)))];
+    // Dates on the axis and in the legend in the reader's locale (uPlot's defaults are US).
+    const day = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short' });
+    const full = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short', year: 'numeric' });
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth || 320),
       height,
       scales: { x: { time: !labels } },
       series: [
-        {},
+        labels
+          ? { label: t('chart.x') }
+          : { label: t('chart.week'), value: (_u: uPlot, v: number | null) => (v === null ? '—' : full.format(new Date(v * 1000))) },
         ...series.map((s, i) => ({ label: s.label, stroke: s.colour ?? PALETTE[i % PALETTE.length], width: 2, spanGaps: true })),
       ],
       axes: [
-        labels ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => (Number.isInteger(t) ? String(x[t] ?? '') : '')) } : {},
+        labels
+          ? { values: (_u: uPlot, ticks: number[]) => ticks.map((k) => (Number.isInteger(k) ? String(x[k] ?? '') : '')) }
+          : { values: (_u: uPlot, ticks: number[]) => ticks.map((k) => day.format(new Date(k * 1000))) },
         { label: yLabel },
       ],
       legend: { show: true },

@@ -38,6 +38,7 @@ struct ServeFlags {
   int login_max_failures = 5;
   int refresh_seconds = 300;
   int tombstone_days = 180;  // deletes older than this may be purged (0: keep them all)
+  int upload_mib_per_day = 1024;  // photo bytes a user may upload in 24 hours
   std::string web_root;  // empty: web/dist found from the working directory or the binary
 };
 
@@ -77,6 +78,9 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
                   "Purge the tombstones of leaf records older than N days, with the periodic "
                   "refresh (0: never); devices that last synced before reload (docs/SYNC.md)")
       ->check(CLI::Range(0, 100 * 365));
+  cmd->add_option("--upload-mib-per-day", f.upload_mib_per_day,
+                  "Photo bytes a user may upload in 24 hours, in MiB (429 beyond)")
+      ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--web-root", f.web_root,
                   "Directory of the built web app served at / (default: web/dist if found; "
                   "none: the API only)");
@@ -92,6 +96,7 @@ api::Config api_config(const ServeFlags& f) {
   api::Config c;
   c.token_ttl = f.token_ttl;
   c.login_max_failures = f.login_max_failures;
+  c.max_upload_bytes_per_day = std::int64_t{f.upload_mib_per_day} << 20;
   c.web_root = f.web_root == "none" ? "" : f.web_root.empty() ? find_web_root() : f.web_root;
   if (c.web_root.empty() && f.web_root != "none") {
     spdlog::warn("no web app found (build it with make web); serving the API only");

@@ -25,6 +25,7 @@ struct Config {
   std::size_t max_csv_body = 32 << 20;   // 32 MiB
   std::size_t max_chunk_body = 1 << 20;  // one chunk of a photo upload (docs/SYNC.md)
   std::int64_t max_blob_bytes = 10 << 20;  // one photo
+  std::int64_t max_upload_bytes_per_day = std::int64_t{1} << 30;  // per user: 1 GiB of photos a day
   std::string web_root;                  // the built web app served at / (empty: none)
   std::size_t max_import_rows = 200'000;
   core::Metres checkin_far = 300;        // a check-in farther than this from the store is flagged

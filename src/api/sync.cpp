@@ -589,6 +589,18 @@ Response start_upload(RequestContext& ctx) {
       return;
     }
     auto up = tx.upload(*sha);
+    // A quota per user and day: a phone takes a few hundred photos a week; a script filling
+    // the disk is refused (deduplicated bytes above cost nothing and pass).
+    if (!up) {
+      const auto& config = ctx.app.config();
+      const auto used = tx.bytes_uploaded_since(ctx.who().user.meta.id, core::now_seconds() - 86400);
+      if (used + *size > config.max_upload_bytes_per_day) {
+        throw Error(ErrorCode::rate_limited,
+                    "more than " + std::to_string(config.max_upload_bytes_per_day >> 20) +
+                        " MiB of photos in 24 hours; retry later",
+                    {{"size", "over the daily quota"}});
+      }
+    }
     if (up && (up->size_bytes != *size || up->content_type != *type)) {
       // Another declaration of the same hash: the bytes decide; start over.
       tx.end_upload(*sha, false);

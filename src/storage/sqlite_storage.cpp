@@ -1285,6 +1285,15 @@ class SqliteTx final : public Tx {
     return q.step() ? q.i64(0) : 0;
   }
 
+  std::int64_t bytes_uploaded_since(Id user_id, core::UnixSeconds since) override {
+    Query q(c_, "SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM blobs "
+                "        WHERE uploaded_by = ?1 AND created_at >= ?2) + "
+                "       (SELECT COALESCE(SUM(size_bytes), 0) FROM uploads WHERE user_id = ?1)");
+    q.bind(1, user_id).bind(2, since);
+    q.step();
+    return q.i64(0);
+  }
+
   int drop_stale_uploads(core::UnixSeconds before) override {
     Query chunks(c_, "DELETE FROM upload_chunks WHERE sha256 IN "
                      "(SELECT sha256 FROM uploads WHERE started_at < ?1)");

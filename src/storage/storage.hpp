@@ -261,6 +261,8 @@ class Tx {
   virtual std::string upload_bytes(std::string_view sha256) = 0;  // the chunks, in order
   // Stores the blob and drops the upload and its chunks; `complete` false drops them only.
   virtual void end_upload(std::string_view sha256, bool complete) = 0;
+  // Bytes of the blobs `user_id` stored since `since`, plus those of their uploads in progress.
+  virtual std::int64_t bytes_uploaded_since(Id user_id, core::UnixSeconds since) = 0;
   // Drops the uploads started before `before` and never finished; returns how many.
   virtual int drop_stale_uploads(core::UnixSeconds before) = 0;
 

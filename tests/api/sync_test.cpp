@@ -364,6 +364,24 @@ TEST_F(Sync, PhotosUploadInResumableChunksDeduplicatedAndChecked) {
   EXPECT_EQ(r.status, 422);
   r = put_chunk(rep, std::string(64, 'e'), 0, "abc");
   EXPECT_EQ(r.status, 404);
+
+  // A daily quota per user: declared uploads count, a second 600 KiB photo passes 1 MiB.
+  {
+    ServerProcess quota(w.db, {"--upload-mib-per-day", "1"});
+    HttpClient q(quota.port());
+    q.token = w.rep_b_token;
+    auto first = q.post("/api/v1/uploads", json::object{{"sha256", std::string(64, '7')},
+                                                         {"size", 600 << 10}, {"content_type", "image/jpeg"}});
+    EXPECT_EQ(first.status, 200) << first.body;
+    auto second = q.post("/api/v1/uploads", json::object{{"sha256", std::string(64, '8')},
+                                                          {"size", 600 << 10}, {"content_type", "image/jpeg"}});
+    EXPECT_EQ(second.status, 429) << second.body;
+    // Bytes the server already holds cost nothing.
+    auto known = q.post("/api/v1/uploads", json::object{{"sha256", sha}, {"size", size},
+                                                         {"content_type", "image/jpeg"}});
+    EXPECT_EQ(known.status, 200) << known.body;
+    EXPECT_TRUE(known.json().at("complete").as_bool());
+  }
   r = rep.request("PUT", "/api/v1/uploads/" + std::string(64, 'e') + "?offset=0", "abc",
                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + rep.token}});
   EXPECT_EQ(r.status, 415);

@@ -721,6 +721,10 @@ TEST_P(StorageSuite, SyncRecordsEpochsSavepointsAndBlobs) {
   write(db(), [&](Tx& tx) {
     tx.put_upload(Upload{left, "image/jpeg", 10, 0, a.meta.id});
     tx.append_chunk(left, 0, "12345");
+    // The quota counts stored blobs of the day and uploads in progress, per user.
+    EXPECT_EQ(tx.bytes_uploaded_since(a.meta.id, core::now_seconds() - 3600), 6 + 10);
+    EXPECT_EQ(tx.bytes_uploaded_since(a.meta.id, core::now_seconds() + 3600), 10);
+    EXPECT_EQ(tx.bytes_uploaded_since(b.meta.id, 0), 0);
     EXPECT_EQ(tx.drop_stale_uploads(core::now_seconds() - 3600), 0);
     EXPECT_EQ(tx.drop_stale_uploads(core::now_seconds() + 1), 1);
     EXPECT_FALSE(tx.upload(left));

@@ -38,7 +38,16 @@ export function SyncPage() {
                 {rejectionKey(r.problem) && <span class="error">{t(rejectionKey(r.problem)!)}<br /></span>}
                 <small class={rejectionKey(r.problem) ? 'muted' : 'error'}>{r.problem?.detail ?? r.problem?.title ?? t('sync.unknownReason')}</small>
                 {(r.problem?.errors ?? []).map((e: any) => <small class="muted"><br />{e.field}: {e.message}</small>)}</span>
-              <button data-testid="rejected-dismiss" onClick={() => db.rejected.delete(r.n)}>{t('sync.dismiss')}</button>
+              <span class="row">
+                {/* Sent again as a new change: useful once the cause is gone (the store came back
+                    to the territory, the visit was checked in again). */}
+                <button data-testid="rejected-resend" onClick={async () => {
+                  await getEngine().enqueue(r.kind, r.data);
+                  await db.rejected.delete(r.n);
+                  void getEngine().sync();
+                }}>{t('sync.resend')}</button>
+                <button data-testid="rejected-dismiss" onClick={() => db.rejected.delete(r.n)}>{t('sync.dismiss')}</button>
+              </span>
             </li>))}</ul>
         )}
       </section>

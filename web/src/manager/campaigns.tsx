@@ -14,6 +14,7 @@ import {
   fmtNum,
   fmtPct,
   Loading,
+  Picker,
   today,
   useAsync,
   useDataChanged,
@@ -375,17 +376,8 @@ function CampaignForm({ segments, onCreated }: { segments: Segment[]; onCreated:
             ))}
           </select>
         </label>
-        <label>
-          {t('mgr.camp.range')}
-          <select value={f.range} onChange={set('range')}>
-            <option value="">{t('mgr.camp.allProducts')}</option>
-            {(ranges.data ?? []).map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Picker label={t('mgr.camp.range')} value={f.range} onChange={(v) => setF({ ...f, range: v })}
+          empty={t('mgr.camp.allProducts')} options={(ranges.data ?? []).map((r) => [r, r])} />
         <label>
           {t('mgr.camp.baseline')} (%)
           <input type="number" min={0} max={100} step="0.1" value={f.baseline} onInput={set('baseline')} placeholder={t('mgr.camp.baselineAuto')} />

@@ -16,6 +16,7 @@ import {
   fmtNum,
   fmtPct,
   Loading,
+  Picker,
   qs,
   today,
   useAsync,
@@ -117,55 +118,19 @@ export function KpisView() {
             </select>
           </label>
           {kind === 'rep' && (
-            <label>
-              {t('mgr.kpis.u.rep')}
-              <select value={value} onChange={(e) => setValue((e.target as HTMLSelectElement).value)}>
-                <option value="">{t('mgr.choose')}</option>
-                {(reps.data ?? []).map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {repName(r)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Picker label={t('mgr.kpis.u.rep')} value={value} onChange={setValue} empty={t('mgr.choose')}
+              options={(reps.data ?? []).map((r) => [r.id, repName(r)])} />
           )}
           {kind === 'segment' && (
-            <label>
-              {t('mgr.kpis.u.segment')}
-              <select value={value} onChange={(e) => setValue((e.target as HTMLSelectElement).value)}>
-                <option value="">{t('mgr.choose')}</option>
-                {(segments.data ?? []).map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Picker label={t('mgr.kpis.u.segment')} value={value} onChange={setValue} empty={t('mgr.choose')}
+              options={(segments.data ?? []).map((g) => [g.id, g.name])} />
           )}
           {kind === 'region' && (
-            <label>
-              {t('mgr.kpis.u.region')}
-              <select value={value} onChange={(e) => setValue((e.target as HTMLSelectElement).value)}>
-                <option value="">{t('mgr.choose')}</option>
-                {(regions.data ?? []).map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Picker label={t('mgr.kpis.u.region')} value={value} onChange={setValue} empty={t('mgr.choose')}
+              options={(regions.data ?? []).map((r) => [r, r])} />
           )}
-          <label>
-            {t('mgr.kpis.range')}
-            <select value={range} onChange={(e) => setRange((e.target as HTMLSelectElement).value)}>
-              <option value="">{t('mgr.camp.allProducts')}</option>
-              {(ranges.data ?? []).map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Picker label={t('mgr.kpis.range')} value={range} onChange={setRange} empty={t('mgr.camp.allProducts')}
+            options={(ranges.data ?? []).map((r) => [r, r])} />
           <label>
             {t('mgr.kpis.from')}
             <input type="date" value={from} max={to} onInput={(e) => setFrom((e.target as HTMLInputElement).value || from)} />

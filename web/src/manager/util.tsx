@@ -245,3 +245,27 @@ const PALETTE = [
 export function colour(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
+
+/** A labelled select with an empty first choice: the many "pick a rep / segment / range" of
+ *  the manager's forms. `options` are [value, text] pairs. */
+export function Picker(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: [string | number, string][];
+  empty: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">{props.empty}</option>
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

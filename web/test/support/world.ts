@@ -12,17 +12,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export const WEB_DIR = resolve(here, '../..');
 export const BOUCLE_BIN = process.env.BOUCLE_BIN ?? resolve(WEB_DIR, '../build/release/apps/boucle/boucle');
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same sequence. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './rng';
+
+export { rng };
 
 export class ApiError extends Error {
   constructor(public status: number, public body: any, what: string) {

@@ -1,6 +1,7 @@
 // An in-memory server implementing docs/SYNC.md (push, pull, uploads, plans) for the tests,
 // and a fault injector that wraps any fetch.
 import { sha256Hex } from '../../src/sync/ids';
+import { rng } from '../support/rng';
 
 type Rec = Record<string, any> & { id: number };
 interface Entry { kind: string; id: number; seq: number; deleted: boolean; data: Rec | null }
@@ -228,16 +229,7 @@ export class FakeServer {
 }
 
 /** Deterministic random numbers (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = rng;
 
 export interface Faults {
   drop?: number;        // the request never reaches the server

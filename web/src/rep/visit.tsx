@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatDateTime, formatMoney, getLocale, t } from '../i18n';
 import type { Rec } from '../db';
+import { getSession } from '../session';
 import { db, getEngine, go, nowSec, useLive } from '../state';
 import { uuid } from '../sync/ids';
 import { deviceTime, visitByClientId } from '../sync/optimistic';
@@ -216,6 +217,7 @@ function VisitSummary({ data }: { data: any }) {
       <h2>{t('visit.doneTitle')}</h2>
       <p>{t('visit.summary', { audits: data.audits.length, photos: data.attachments.length, orders: data.orders.length })}</p>
       {data.visit.report && <p class="pre">{data.visit.report}</p>}
+      {data.attachments.length > 0 && <div class="thumbs">{data.attachments.map((a: Rec) => <Thumb sha={a.sha256} />)}</div>}
       <a class="button primary" href="#/week">{t('nav.week')}</a>
     </div>
   );
@@ -354,11 +356,23 @@ function Thumb({ sha }: { sha: string }) {
   const b = useLive(() => db.blobs.get(sha), [sha], undefined);
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!b?.blob) return;
-    const u = URL.createObjectURL(b.blob);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
-  }, [b?.sha256]);
+    if (b?.blob) {
+      const u = URL.createObjectURL(b.blob);
+      setUrl(u);
+      return () => URL.revokeObjectURL(u);
+    }
+    // Not on this device (taken on another, or kept past 14 days): the server's copy, fetched
+    // with the token (an <img> cannot send it), when there is a network.
+    const token = getSession()?.token;
+    if (!token || !navigator.onLine) return;
+    const ctl = new AbortController();
+    let u: string | null = null;
+    fetch(`/api/v1/blobs/${sha}`, { headers: { Authorization: `Bearer ${token}` }, signal: ctl.signal })
+      .then((r) => (r.ok ? r.blob() : null))
+      .then((blob) => { if (blob) { u = URL.createObjectURL(blob); setUrl(u); } })
+      .catch(() => { /* offline or gone: the placeholder stays */ });
+    return () => { ctl.abort(); if (u) URL.revokeObjectURL(u); };
+  }, [sha, b?.sha256]);
   const pct = b ? Math.round((100 * (b.complete ? b.size : b.uploaded)) / Math.max(1, b.size)) : 100;
   return (
     <figure class="thumb" data-testid="photo-thumb">

@@ -211,6 +211,23 @@ describe.sequential('a rep works offline, the manager sees it', () => {
     await rep.setOffline(false);
     await waitPending(page, (n) => n === 0, 45000);
     expect(await tid(page, 'sync-badge').getAttribute('data-rejected')).toBe('0');
+    // A photo no longer on the device (another phone's, or past its 14 days) comes from the
+    // server, fetched with the token.
+    await page.evaluate(() => new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('boucle');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('blobs', 'readwrite');
+        tx.objectStore('blobs').clear();
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+      open.onerror = () => reject(open.error);
+    }));
+    await page.goto(`${world.baseUrl}${entry}#/visit/${state.visitClientId}`);
+    await page.reload();
+    const img = page.locator('[data-testid="photo-thumb"] img');
+    await img.waitFor({ timeout: 20000 });
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
     await page.goto(`${world.baseUrl}${entry}#/week`);
     await tid(page, 'week-stop').first().waitFor();
     await screenshot(page, 'online-synced');

@@ -198,15 +198,7 @@ Response App::dispatch(const Request& request, const Match& match,
     if (auth.size() <= BEARER.size() || auth.compare(0, BEARER.size(), BEARER) != 0) {
       throw Error(ErrorCode::unauthenticated, "send Authorization: Bearer <token>");
     }
-    const std::string hash = token_hash(std::string_view(auth).substr(BEARER.size()));
-    const auto now = core::now_seconds();
-    storage::read(db_, [&](storage::Tx& tx) {
-      auto session = tx.session(hash);
-      if (!session || session->revoked || session->expires_at <= now) return;
-      auto user = tx.user(session->user_id);
-      if (!user || !user->active) return;
-      ctx.principal = Principal{std::move(*user)};
-    });
+    ctx.principal = authenticate(std::string_view(auth).substr(BEARER.size()));
     if (!ctx.principal) {
       throw Error(ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
     }
@@ -232,6 +224,20 @@ Response App::dispatch(const Request& request, const Match& match,
   return route.handler(ctx);
 }
 
+std::optional<Principal> App::authenticate(std::string_view token) {
+  const std::string hash = token_hash(token);
+  const auto now = core::now_seconds();
+  std::optional<Principal> out;
+  storage::read(db_, [&](storage::Tx& tx) {
+    auto session = tx.session(hash);
+    if (!session || session->revoked || session->expires_at <= now) return;
+    auto user = tx.user(session->user_id);
+    if (!user || !user->active) return;
+    out = Principal{std::move(*user)};
+  });
+  return out;
+}
+
 std::variant<App::Listener, Response> App::listen(const Request& request) {
   try {
     std::string token;
@@ -244,18 +250,11 @@ std::variant<App::Listener, Response> App::listen(const Request& request) {
       }
     }
     if (token.empty()) throw Error(ErrorCode::unauthenticated, "send a token (?token= or Bearer)");
-    const std::string hash = token_hash(token);
-    const auto now = core::now_seconds();
-    std::optional<Listener> out;
-    storage::read(db_, [&](storage::Tx& tx) {
-      auto session = tx.session(hash);
-      if (!session || session->revoked || session->expires_at <= now) return;
-      auto user = tx.user(session->user_id);
-      if (!user || !user->active) return;
-      out = Listener{Principal{std::move(*user)}, tx.last_seq()};
-    });
-    if (!out) throw Error(ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
-    return std::move(*out);
+    auto principal = authenticate(token);
+    if (!principal) throw Error(ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
+    // Changes before the stream opened are the client's first pull's business, not news.
+    const auto seen = storage::read(db_, [](storage::Tx& tx) { return tx.last_seq(); });
+    return Listener{std::move(*principal), seen};
   } catch (const Error& e) {
     return problem_response(e);
   }

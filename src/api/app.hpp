@@ -74,6 +74,8 @@ class App {
   std::uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
 
  private:
+  // The active user of a live, unrevoked session token, if any (one read transaction).
+  std::optional<Principal> authenticate(std::string_view token);
   Response dispatch(const Request& request, const Match& match,
                     std::vector<std::pair<std::string, std::string>> query);
 

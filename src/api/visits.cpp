@@ -29,6 +29,10 @@ using core::Role;
 using core::VisitStatus;
 namespace json = boost::json;
 
+// Handlers and helpers of this file; the rules shared with sync.cpp (visit_rules.hpp) step out
+// of it.
+namespace {
+
 
 constexpr core::UnixSeconds FUTURE_SLACK = 10 * 60;  // tolerated device clock skew
 constexpr core::UnixSeconds EARLIEST = 946'684'800;  // 2000-01-01: older is a broken clock
@@ -196,6 +200,8 @@ CheckInInput read_check_in(ObjectReader& in, Need at_need) {
   return c;
 }
 
+}  // namespace
+
 // planned → in progress at the given place and time: the server measures the distance to the
 // store and flags a far check-in. Changes `v` only; the caller writes it.
 void apply_check_in(storage::Tx& tx, const Config& config, core::Visit& v, const CheckInInput& c) {
@@ -214,6 +220,8 @@ void apply_check_in(storage::Tx& tx, const Config& config, core::Visit& v, const
   v.status = VisitStatus::in_progress;
 }
 
+namespace {
+
 
 CheckOutInput read_check_out(ObjectReader& in, Need at_need) {
   CheckOutInput c;
@@ -229,6 +237,8 @@ CheckOutInput read_check_out(ObjectReader& in, Need at_need) {
   return c;
 }
 
+}  // namespace
+
 // in progress → done, with the report. `at_field` names the check-out time in an error (it must
 // not be before the check-in). Changes `v` only; the caller writes it.
 void apply_check_out(core::Visit& v, const CheckOutInput& c, std::string_view at_field) {
@@ -243,6 +253,8 @@ void apply_check_out(core::Visit& v, const CheckOutInput& c, std::string_view at
   if (c.next_steps) v.next_steps = *c.next_steps;
   v.status = VisitStatus::done;
 }
+
+namespace {
 
 Response check_in(RequestContext& ctx) {
   auto body = ctx.body_object();
@@ -285,6 +297,8 @@ Response delete_visit(RequestContext& ctx) {
 
 // Audits ----------------------------------------------------------------------------------------
 
+}  // namespace
+
 void read_audit_fields(ObjectReader& in, core::Audit& a, bool creating) {
   const Need need = creating ? Need::required : Need::optional;
   if (auto v = in.boolean("present", need)) a.present = *v;
@@ -299,11 +313,14 @@ void read_audit_fields(ObjectReader& in, core::Audit& a, bool creating) {
   if (auto v = in.boolean("promo", Need::optional)) a.promo = *v;
 }
 
+
 // What is wrong with a shelf reading as a whole (a problem of its "facings"), if anything.
 std::optional<std::string> audit_problem(const core::Audit& a) {
   if (!a.present && a.facings > 0) return "must be 0 when the product is not present";
   return std::nullopt;
 }
+
+namespace {
 
 // Reads a new audit's own fields (product, client id, shelf reading; the visit comes from the
 // body of POST /audits or from the URL of /complete). Returns the product id.
@@ -332,6 +349,8 @@ std::optional<core::Audit> audit_replay(storage::Tx& tx, RequestContext& ctx,
   return existing;
 }
 
+}  // namespace
+
 // Stores `a`, the audit of `product_id` in `visit`: the product must exist and not be audited
 // in this visit yet. `prefix` ("" or "audits[3].") locates the body's fields in errors.
 void insert_audit(storage::Tx& tx, const core::Visit& visit, core::Id product_id, core::Audit& a,
@@ -347,6 +366,8 @@ void insert_audit(storage::Tx& tx, const core::Visit& visit, core::Id product_id
   a.product_id = product_id;
   tx.insert_audit(a);
 }
+
+namespace {
 
 core::Audit find_audit(storage::Tx& tx, RequestContext& ctx, core::Id id) {
   auto a = tx.audit(id, ctx.scope());
@@ -415,6 +436,8 @@ Response delete_audit(RequestContext& ctx) {
 
 // Orders ----------------------------------------------------------------------------------------
 
+}  // namespace
+
 // Reads "lines"; a line without unit_price_cents takes the product's list price. `base` is the
 // path of `in` in the body ("" or "order.") so that errors name "order.lines[2].quantity".
 std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need need,
@@ -450,6 +473,8 @@ std::vector<core::OrderLine> read_lines(storage::Tx& tx, ObjectReader& in, Need 
   return lines;
 }
 
+namespace {
+
 // The order created earlier with this client id, if any. Another territory's client id is a
 // conflict (`field` names it).
 std::optional<core::Order> order_replay(storage::Tx& tx, RequestContext& ctx,
@@ -464,12 +489,16 @@ std::optional<core::Order> order_replay(storage::Tx& tx, RequestContext& ctx,
   return existing;
 }
 
+}  // namespace
+
 // An order taken during `visit`: the visit's store and rep.
 void attach_to_visit(core::Order& o, const core::Visit& visit) {
   o.visit_id = visit.meta.id;
   o.store_id = visit.store_id;
   o.rep_id = visit.rep_id;
 }
+
+namespace {
 
 core::Order find_order(storage::Tx& tx, RequestContext& ctx, core::Id id) {
   auto o = tx.order(id, ctx.scope());
@@ -680,6 +709,7 @@ Response complete_visit(RequestContext& ctx) {
   return item_response(200, out);
 }
 
+}  // namespace
 
 void add_visit_routes(Router& r) {
   r.add({Method::get,
